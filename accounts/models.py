@@ -1,0 +1,217 @@
+"""Regions, departments, business domains, enterprises and users (SPEC §1, §2)."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts import uscc
+
+
+class Region(models.Model):
+    class Level(models.TextChoices):
+        CITY = "city", _("市级")
+        COUNTY = "county", _("县级")
+
+    code = models.SlugField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level="city", parent__isnull=True) | Q(level="county", parent__isnull=False),
+                name="region_level_matches_parent",
+                violation_error_message=_("市级区域不能有上级区域；县级区域必须有上级区域。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Domain(models.Model):
+    """A business domain (业务领域, SPEC §2) that departments own and demands are filed under."""
+
+    code = models.SlugField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=32)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("业务领域")
+        verbose_name_plural = _("业务领域")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def suggested_lead(self, *, region: Region, domain: Domain | None):
+        """The department of `region` that owns `domain` (SPEC §2: a suggestion only), or None."""
+        if domain is None:
+            return None
+        return self.active().filter(region=region, domains=domain).order_by("code").first()
+
+
+class Department(models.Model):
+    class Kind(models.TextChoices):
+        OFFICE_HOST = "office_host", _("联合服务办公室承载单位")
+        GOVERNMENT_OFFICE = "government_office", _("政府办公室")
+        MEMBER = "member", _("成员单位")
+        SERVICE = "service", _("涉企服务部门")
+
+    code = models.SlugField(_("编码"), max_length=48, unique=True, help_text=_("格式：区域编码-简称，如 anshun-fgw"))
+    name = models.CharField(_("名称"), max_length=64)
+    region = models.ForeignKey(Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="departments")
+    kind = models.CharField(_("类型"), max_length=24, choices=Kind.choices)
+    domains = models.ManyToManyField(Domain, verbose_name=_("负责业务领域"), blank=True, related_name="departments")
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+    history = HistoricalRecords(m2m_fields=[domains])
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["region__sort_order", "sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.region_id and self.code and not self.code.startswith(f"{self.region.code}-"):
+            raise ValidationError({"code": _("部门编码必须以所属区域编码加“-”开头，例如 %(prefix)s-fgw。") % {"prefix": self.region.code}})
+
+
+class Enterprise(models.Model):
+    name = models.CharField(_("企业名称"), max_length=128)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[uscc.validate_uscc])
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="enterprises"
+    )
+    industry = models.CharField(_("所属行业"), max_length=64, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.uscc = uscc.normalize(self.uscc)
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业用户")
+    SPECIALIST = "specialist", _("企业服务专员")
+    HANDLER = "handler", _("涉企服务工作人员")
+    OFFICE = "office", _("联合服务办公室")
+    GOVERNMENT = "government", _("政府办公室")
+    LEADER = "leader", _("领导")
+    SUPERVISOR = "supervisor", _("特约监督员")
+    CHAMBER = "chamber", _("商会工作人员")
+    ADMIN = "admin", _("系统管理员")
+
+
+class PlatformUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """One user holds one role, in one department (or, for enterprise staff, one enterprise)."""
+
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("所属部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("所属企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    phone = models.CharField(_("手机号"), max_length=32, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = PlatformUserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role="enterprise", enterprise__isnull=False, department__isnull=True)
+                    | Q(role="admin", enterprise__isnull=True)
+                    | (~Q(role__in=["enterprise", "admin"]) & Q(department__isnull=False, enterprise__isnull=True))
+                ),
+                name="user_role_matches_affiliation",
+                violation_error_message=_("企业用户必须属于一个企业且不属于部门；其他角色必须属于一个部门且不属于企业。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return full or self.username
+
+    def get_full_name(self) -> str:
+        # Chinese names read family name first, without a space.
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def region(self) -> Region | None:
+        if self.department_id:
+            return self.department.region
+        if self.enterprise_id:
+            return self.enterprise.region
+        return None
+
+    @property
+    def affiliation(self) -> str:
+        if self.enterprise_id:
+            return self.enterprise.name
+        if self.department_id:
+            return self.department.name
+        return ""
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.role == Role.ENTERPRISE:
+            if not self.enterprise_id:
+                errors["enterprise"] = _("企业用户必须选择所属企业。")
+            if self.department_id:
+                errors["department"] = _("企业用户不属于任何部门，请清空所属部门。")
+        elif self.role == Role.ADMIN:
+            if self.enterprise_id:
+                errors["enterprise"] = _("系统管理员不属于企业，请清空所属企业。")
+        elif self.role:
+            if not self.department_id:
+                errors["department"] = _("该角色必须选择所属部门。")
+            if self.enterprise_id:
+                errors["enterprise"] = _("该角色不属于企业，请清空所属企业。")
+        if errors:
+            raise ValidationError(errors)

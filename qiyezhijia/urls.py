@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from qiyezhijia import health
+
+admin.site.site_header = "企业之家平台管理"
+admin.site.site_title = "企业之家平台管理"
+admin.site.index_title = "基础数据与账号"
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz/", health.healthz, name="healthz"),
+    path("api/v1/", include("qiyezhijia.api_urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
