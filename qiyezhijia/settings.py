@@ -239,3 +239,8 @@ LOGGING = {
 PLATFORM_NAME = "安顺市“企业之家”联合服务平台"
 # How long a process trusts its in-memory working-day calendar before asking the shared cache whether an admin changed it.
 WORKDAY_CALENDAR_RECHECK_SECONDS = env_int("WORKDAY_CALENDAR_RECHECK_SECONDS", 30, minimum=0)
+
+# Outside production WhiteNoise serves straight from the finders (no collectstatic needed); production serves
+# the hashed, compressed files that `collectstatic` wrote to STATIC_ROOT.
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = not IS_PRODUCTION

@@ -1,0 +1,106 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from rest_framework.authtoken.models import Token
+
+from accounts.demo import DEMO_PASSWORD, ENTERPRISES, USERS
+from accounts.models import Enterprise, Role, User
+
+pytestmark = pytest.mark.django_db
+
+SPEC_USERS = {
+    "admin": ("admin", "anshun-zwfw"), "office": ("office", "anshun-zwfw"), "gov": ("government", "anshun-zfb"),
+    "leader": ("leader", "anshun-zfb"), "spec_fgw": ("specialist", "anshun-fgw"), "spec_tcj": ("specialist", "anshun-tcj"),
+    "spec_gsl": ("specialist", "anshun-gsl"), "handler_fgw": ("handler", "anshun-fgw"),
+    "handler_tcj": ("handler", "anshun-tcj"), "handler_scjg": ("handler", "anshun-scjg"),
+    "handler_sw": ("handler", "anshun-sw"), "handler_rsj": ("handler", "anshun-rsj"),
+    "handler_zrzy": ("handler", "anshun-zrzy"), "handler_gxj": ("handler", "anshun-gxj"),
+    "office_xixiu": ("office", "xixiu-zwfw"), "handler_xixiu_scjg": ("handler", "xixiu-scjg"),
+    "supervisor": ("supervisor", "anshun-zwfw"), "chamber": ("chamber", "anshun-gsl"),
+}
+
+
+def test_seed_demo_creates_every_spec_user_and_is_safe_to_run_twice(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    for username, (role, dept) in SPEC_USERS.items():
+        user = User.objects.get(username=username)
+        assert (user.role, user.department.code) == (role, dept), username
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+    for username in ["ent", "ent2"]:
+        user = User.objects.get(username=username)
+        assert user.role == Role.ENTERPRISE and user.enterprise is not None
+        user.enterprise.full_clean()
+    assert User.objects.count() == len(USERS) == len(SPEC_USERS) + 2
+    assert Enterprise.objects.count() == len(ENTERPRISES) == 2
+    out = capsys.readouterr().out
+    assert "本次新建 0 个" in out and DEMO_PASSWORD in out
+
+
+def test_seed_demo_keeps_a_changed_password():
+    call_command("seed_demo")
+    user = User.objects.get(username="office")
+    user.set_password("Changed-Pass-2026")
+    user.save()
+    call_command("seed_demo")
+    assert authenticate(username="office", password="Changed-Pass-2026") is not None
+
+
+def test_demo_admin_can_manage_reference_data_but_is_not_superuser(client):
+    call_command("seed_demo")
+    admin = User.objects.get(username="admin")
+    assert not admin.is_superuser and admin.is_staff
+    assert admin.has_perm("accounts.change_department") and admin.has_perm("tickets.change_calendarexception")
+    client.force_login(admin)
+    assert client.get("/admin/tickets/deadlinepolicy/").status_code == 200
+
+
+def test_issue_token_prints_the_same_token_twice(capsys, lead_handler):
+    call_command("issue_token", lead_handler.username)
+    first = capsys.readouterr().out.strip()
+    call_command("issue_token", lead_handler.username)
+    assert capsys.readouterr().out.strip() == first == Token.objects.get(user=lead_handler).key
+
+
+def test_issue_token_for_unknown_user_fails_clearly():
+    with pytest.raises(CommandError, match="用户“ghost”不存在"):
+        call_command("issue_token", "ghost")
+
+
+def test_issue_token_refuses_inactive_users(lead_handler):
+    lead_handler.is_active = False
+    lead_handler.save()
+    with pytest.raises(CommandError, match="已停用"):
+        call_command("issue_token", lead_handler.username)
+    assert not Token.objects.exists()
+
+
+def test_api_with_token_knows_the_caller(client, lead_handler):
+    token = Token.objects.create(user=lead_handler)
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert response.json() == {
+        "username": lead_handler.username, "name": str(lead_handler), "role": "handler",
+        "department": "anshun-scjg", "enterprise": None, "region": "anshun",
+    }
+
+
+@pytest.mark.parametrize("header", [None, "Token not-a-real-token"])
+def test_api_without_valid_credentials_is_401(client, header):
+    kwargs = {"HTTP_AUTHORIZATION": header} if header else {}
+    assert client.get("/api/v1/me/", **kwargs).status_code == 401
+
+
+def test_schema_and_docs_are_served_without_a_cdn(client, lead_handler):
+    client.force_login(lead_handler)
+    schema = client.get("/api/v1/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/me/" in schema.content
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
+
+
+def test_schema_needs_authentication(client):
+    assert client.get("/api/v1/schema/").status_code in (401, 403)

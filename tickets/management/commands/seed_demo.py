@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from accounts.demo import DEMO_PASSWORD, USERS, seed_demo_accounts
+from accounts.models import Role
+
+
+class Command(BaseCommand):
+    help = "载入演示账号与演示企业（SPEC §11），可重复执行。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="不打印演示账号清单")
+
+    def handle(self, *args, quiet_logins: bool = False, **options):
+        result = seed_demo_accounts()
+        self.stdout.write(
+            f"演示数据已就绪：用户 {result['users']} 个（本次新建 {result['created']} 个），企业 {result['enterprises']} 家。"
+        )
+        if not quiet_logins:
+            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+            for item in USERS:
+                self.stdout.write(f"  {item.username:<20} {Role(item.role).label}（{item.affiliation}）")
