@@ -1,0 +1,55 @@
+"""Journey 1 in a real browser: every demo role logs in and sees its own navigation."""
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.demo import USERS
+from accounts.models import Role
+from conftest import browser_login, screenshot
+
+pytestmark = pytest.mark.browser
+
+EXPECTED_MENU = {
+    Role.ADMIN: ["首页", "API 文档", "平台管理"],
+    Role.OFFICE: ["首页", "API 文档"],
+    Role.GOVERNMENT: ["首页", "API 文档"],
+    Role.LEADER: ["首页", "API 文档"],
+    Role.SPECIALIST: ["首页", "API 文档"],
+    Role.HANDLER: ["首页", "API 文档"],
+    Role.SUPERVISOR: ["首页"],
+    Role.CHAMBER: ["首页"],
+    Role.ENTERPRISE: ["首页"],
+}
+ONE_PER_ROLE = {}
+for _user in USERS:
+    ONE_PER_ROLE.setdefault(_user.role, _user.username)
+
+
+@pytest.mark.parametrize(("role", "username"), sorted(ONE_PER_ROLE.items()))
+def test_each_role_logs_in_and_sees_its_menu(demo_site, page, role, username):
+    browser_login(page, demo_site.url, username)
+    expect(page.get_by_test_id("home-role")).to_have_text(str(Role(role).label))
+    menu = page.get_by_test_id("main-menu").get_by_role("link")
+    expect(menu).to_have_count(len(EXPECTED_MENU[role]))
+    for label in EXPECTED_MENU[role]:
+        expect(page.get_by_test_id("main-menu")).to_contain_text(label)
+    screenshot(page, f"login-{role}-{username}")
+    page.get_by_test_id("logout").click()
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
+
+
+def test_wrong_password_is_explained(demo_site, page):
+    browser_login(page, demo_site.url, "office", "not-the-password")
+    expect(page.get_by_test_id("login-error")).to_contain_text("用户名或密码不正确")
+    expect(page.get_by_label("用户名")).to_have_value("office")
+    screenshot(page, "login-wrong-password")
+
+
+def test_enterprise_on_a_phone(demo_site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    browser_login(page, demo_site.url, "ent")
+    expect(page.get_by_test_id("home-role")).to_have_text("企业用户")
+    expect(page.locator("#main").get_by_text("安顺黔中智造装备有限公司")).to_be_visible()
+    screenshot(page, "enterprise-phone-home")
+    context.close()
