@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install assets migrate seed serve check clean
 
@@ -38,7 +39,7 @@ seed: migrate
 
 test: install assets ## the whole suite, browser journeys included (PostgreSQL when DATABASE_URL is set)
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts

@@ -14,6 +14,8 @@ from qiyezhijia.env import env_bool, env_choice, env_int, env_list, env_str, env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QYZJ_VAR_DIR", str(BASE_DIR / "var")))
+# Runtime files of a development install (SQLite, cache, embedded queue) live here; production points it elsewhere.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # --- Environment -------------------------------------------------------------
 ENVIRONMENT = env_choice("DJANGO_ENV", "development", ("development", "production"))
