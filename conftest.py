@@ -43,6 +43,21 @@ def outsider(db):
 
 
 @pytest.fixture
+def government_user(db):
+    return UserFactory(username="t_gov", role=Role.GOVERNMENT, department=department("anshun-zfb"))
+
+
+@pytest.fixture
+def specialist(db):
+    return UserFactory(username="t_spec_fgw", role=Role.SPECIALIST, department=department("anshun-fgw"))
+
+
+@pytest.fixture
+def county_office(db):
+    return UserFactory(username="t_office_xixiu", role=Role.OFFICE, department=department("xixiu-zwfw"))
+
+
+@pytest.fixture
 def platform_admin(db):
     from accounts.services import ensure_admin_group
 

@@ -1,4 +1,4 @@
-"""Tickets app models. For now: the working-day calendar and the deadline policy (SPEC §6)."""
+"""The working-day calendar, the deadline policy and the workflow switches (SPEC §6)."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator

@@ -1,0 +1,20 @@
+from tickets.models.calendar import CalendarException, CalendarYear, DeadlinePolicy, WorkflowSettings
+from tickets.models.common import Attachment, NumberSequence
+from tickets.models.demand import ConsultRequest, Demand, DemandEvent, ProvincialEscalation
+from tickets.models.ticket import TicketCoDepartment, Ticket, TicketEvent
+
+__all__ = [
+    "Attachment",
+    "CalendarException",
+    "CalendarYear",
+    "ConsultRequest",
+    "DeadlinePolicy",
+    "Demand",
+    "DemandEvent",
+    "NumberSequence",
+    "ProvincialEscalation",
+    "Ticket",
+    "TicketCoDepartment",
+    "TicketEvent",
+    "WorkflowSettings",
+]

@@ -1,0 +1,249 @@
+"""Demands (企业需求) as received on a channel, and what triage does with them (SPEC §3, §4)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from tickets import rules
+from tickets.models.common import ImmutableEntry
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("线上平台/门户网站")
+    HOTLINE = "hotline", _("12345/省长直通车等热线")
+    HALL = "hall", _("政务大厅线下")
+    TRANSFER = "transfer", _("跨区域跨层级平台转办")
+    DEPARTMENT = "department", _("部门反映/走访调研座谈")
+    CHAMBER = "chamber", _("商会轮值活动")
+    SUPERVISOR = "supervisor", _("特约监督员")
+    OTHER = "other", _("其他渠道")
+    ASSIGNED = "assigned", _("市委市政府交办")
+
+
+class RejectReason(models.TextChoices):
+    ILLEGAL = "illegal", _("违法违规或违背公序良俗")
+    IN_LEGAL_PROCEDURE = "in_legal_procedure", _("已进入仲裁、纪检监察、行政复议、信息公开等法定程序")
+    MARKET_DISPUTE = "market_dispute", _("市场主体之间的矛盾纠纷")
+
+
+class ConsentMethod(models.TextChoices):
+    PHONE = "phone", _("电话")
+    ONLINE = "online", _("线上确认")
+    IN_PERSON = "in_person", _("当面")
+    WRITTEN = "written", _("书面")
+
+
+class Demand(ConcurrentTransitionMixin, models.Model):
+    class State(models.TextChoices):
+        REGISTERED = "registered", _("待研判")
+        AWAITING_MATERIALS = "awaiting_materials", _("待补充材料")
+        CONSULTING = "consulting", _("会商中")
+        TICKETED = "ticketed", _("已形成工单")
+        MERGED = "merged", _("已合并")
+        REJECTED = "rejected", _("不予受理")
+        ESCALATED = "escalated", _("已提级")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    OPEN_STATES = (State.REGISTERED, State.AWAITING_MATERIALS, State.CONSULTING)
+
+    number = models.CharField(_("诉求编号"), max_length=32, unique=True)
+    state = FSMField(_("状态"), default=State.REGISTERED, choices=State.choices, protected=True, db_index=True)
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices, db_index=True)
+    region = models.ForeignKey(
+        "accounts.Region", verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="demands"
+    )
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise",
+        verbose_name=_("企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="demands",
+    )
+    # As the requester named it; the enterprise row may be renamed later.
+    enterprise_name = models.CharField(_("企业名称"), max_length=128, blank=True)
+    requester_name = models.CharField(_("诉求人"), max_length=64, blank=True)
+    requester_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    anonymous = models.BooleanField(_("匿名"), default=False)
+    title = models.CharField(_("标题"), max_length=120)
+    content = models.TextField(_("诉求内容"))
+    domain = models.ForeignKey("accounts.Domain", verbose_name=_("业务领域"), on_delete=models.PROTECT)
+    received_at = models.DateTimeField(_("收到时间"))
+    registered_at = models.DateTimeField(_("登记时间"), db_index=True)
+    first_contact_department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("首问部门"), on_delete=models.PROTECT, related_name="first_contact_demands"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="registered_demands"
+    )
+    external_ref = models.CharField(_("外部编号"), max_length=64, null=True, blank=True)
+    self_handle = models.BooleanField(_("首问部门直接办理"), default=False)
+
+    triage_due_at = models.DateTimeField(_("研判期限"), null=True, blank=True, db_index=True)
+    triage_due_provisional = models.BooleanField(_("研判期限暂定"), default=False)
+
+    missing_materials = models.TextField(_("需补充的材料"), blank=True)
+    materials_requested_at = models.DateTimeField(_("要求补充时间"), null=True, blank=True)
+    reject_reason = models.CharField(_("不予受理原因"), max_length=32, choices=RejectReason.choices, blank=True)
+    reject_note = models.TextField(_("不予受理说明"), blank=True)
+    consent_by = models.CharField(_("同意合并人"), max_length=64, blank=True)
+    consent_method = models.CharField(_("同意方式"), max_length=16, choices=ConsentMethod.choices, blank=True)
+    consent_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
+    escalation_reason = models.TextField(_("提级原因"), blank=True)
+    decided_at = models.DateTimeField(_("研判完成时间"), null=True, blank=True)
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("工单"), null=True, blank=True, on_delete=models.PROTECT, related_name="demands"
+    )
+    # County → city escalation: the transfer demand created in the parent region's queue.
+    source_demand = models.OneToOneField(
+        "self",
+        verbose_name=_("来源诉求"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfer_demand",
+    )
+    source_ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("来源工单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfer_demands",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("企业诉求")
+        verbose_name_plural = _("企业诉求")
+        ordering = ["-registered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_ref"],
+                condition=Q(external_ref__isnull=False),
+                name="demand_unique_external_ref_per_channel",
+                violation_error_message=_("该渠道的外部编号已登记过。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymous=True) | Q(enterprise__isnull=False),
+                name="demand_enterprise_unless_anonymous",
+                violation_error_message=_("非匿名诉求必须填写企业。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(received_at__lte=models.F("registered_at")),
+                name="demand_received_before_registered",
+                violation_error_message=_("收到时间不能晚于登记时间。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "state", "triage_due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    # --- transitions: they only change the row; rules and side effects live in tickets/workflow.py -------------------
+    @transition(field=state, source=State.REGISTERED, target=State.AWAITING_MATERIALS, permission=rules.is_region_office)
+    def request_materials(self):
+        pass
+
+    @transition(field=state, source=State.AWAITING_MATERIALS, target=State.REGISTERED, permission=rules.may_supply_materials)
+    def supply_materials(self):
+        pass
+
+    @transition(field=state, source=State.REGISTERED, target=State.CONSULTING, permission=rules.is_region_office)
+    def start_consultation(self):
+        pass
+
+    @transition(field=state, source=[State.REGISTERED, State.CONSULTING], target=State.TICKETED, permission=rules.is_region_office)
+    def form_ticket(self):
+        pass
+
+    @transition(field=state, source=State.REGISTERED, target=State.MERGED, permission=rules.is_region_office)
+    def merge(self):
+        pass
+
+    @transition(field=state, source=[State.REGISTERED, State.CONSULTING], target=State.ESCALATED, permission=rules.is_region_office)
+    def escalate(self):
+        pass
+
+    @transition(field=state, source=State.REGISTERED, target=State.REJECTED, permission=rules.is_region_office)
+    def reject(self):
+        pass
+
+    @transition(field=state, source=list(OPEN_STATES), target=State.WITHDRAWN, permission=rules.is_demand_owner)
+    def withdraw(self):
+        pass
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+
+class ConsultRequest(models.Model):
+    """A member department asked for its opinion during 会商 (SPEC §4 `consult`)."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="consultations")
+    department = models.ForeignKey("accounts.Department", verbose_name=_("会商部门"), on_delete=models.PROTECT)
+    requested_at = models.DateTimeField(_("发起时间"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opinion = models.TextField(_("会商意见"), blank=True)
+    answered_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("会商意见")
+        verbose_name_plural = _("会商意见")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["demand", "department", "requested_at"], name="consult_once_per_round")
+        ]
+
+
+class ProvincialEscalation(models.Model):
+    """A matter beyond the city's authority, submitted to the provincial 企业之家 outside this system (§4.2.1(3), §4.4.5)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交")
+        ACCEPTED = "accepted", _("省级已受理")
+        RETURNED = "returned", _("省级退回")
+        RESOLVED = "resolved", _("省级已办结")
+
+    demand = models.ForeignKey(
+        Demand, null=True, blank=True, on_delete=models.PROTECT, related_name="provincial_escalations"
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.PROTECT, related_name="provincial_escalations"
+    )
+    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("提级原因"))
+    submitted_at = models.DateTimeField(_("提交时间"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    external_ref = models.CharField(_("省级平台编号"), max_length=64, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    result = models.TextField(_("处理结果"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("省级提级记录")
+        verbose_name_plural = _("省级提级记录")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(demand__isnull=False) | Q(ticket__isnull=False), name="escalation_has_subject"
+            )
+        ]
+
+
+class DemandEvent(ImmutableEntry):
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(ImmutableEntry.Meta):
+        verbose_name = _("诉求时间线")
+        verbose_name_plural = _("诉求时间线")

@@ -1,0 +1,186 @@
+"""Tickets (需求工单): the work order formed from one or more demands, and its lifecycle (SPEC §5)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from tickets import rules
+from tickets.models.common import ImmutableEntry
+
+
+class Category(models.TextChoices):
+    CONSULTATION = "consultation", _("咨询类")
+    COORDINATION = "coordination", _("协调类")
+    COMPLAINT = "complaint", _("投诉举报类")
+
+
+class Ticket(ConcurrentTransitionMixin, models.Model):
+    class State(models.TextChoices):
+        DISPATCHED = "dispatched", _("待签收")
+        DISPUTED = "disputed", _("异议处理中")
+        GOVERNMENT_DECISION = "government_decision", _("待政府确定")
+        HANDLING = "handling", _("办理中")
+        CLOSED = "closed", _("已办结待回访")
+        REVIEW = "review", _("复查复核中")
+        ARCHIVED = "archived", _("已归档")
+        TERMINATED = "terminated", _("已终止")
+        ESCALATED = "escalated", _("已提级")
+
+    OPEN_STATES = (State.DISPATCHED, State.DISPUTED, State.GOVERNMENT_DECISION, State.HANDLING, State.CLOSED, State.REVIEW)
+    FINAL_STATES = (State.ARCHIVED, State.TERMINATED, State.ESCALATED)
+    # A demand may be merged only into a ticket that is still being worked on.
+    MERGEABLE_STATES = (State.DISPATCHED, State.DISPUTED, State.GOVERNMENT_DECISION, State.HANDLING)
+
+    number = models.CharField(_("工单编号"), max_length=32, unique=True)
+    state = FSMField(_("状态"), default=State.DISPATCHED, choices=State.choices, protected=True, db_index=True)
+    region = models.ForeignKey("accounts.Region", verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="tickets")
+    title = models.CharField(_("标题"), max_length=120)
+    category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
+    complex = models.BooleanField(_("复杂"), default=False)
+    domain = models.ForeignKey("accounts.Domain", verbose_name=_("业务领域"), on_delete=models.PROTECT)
+    lead_department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="led_tickets"
+    )
+    co_departments = models.ManyToManyField(
+        "accounts.Department",
+        verbose_name=_("协办部门"),
+        through="TicketCoDepartment",
+        related_name="co_tickets",
+        blank=True,
+    )
+    self_handled = models.BooleanField(_("首问部门直接办理"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("形成人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("形成时间"))
+
+    dispatched_at = models.DateTimeField(_("派单时间"))
+    sign_due_at = models.DateTimeField(_("签收期限"), null=True, blank=True, db_index=True)
+    sign_due_provisional = models.BooleanField(default=False)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    first_signed_at = models.DateTimeField(_("首次签收时间"), null=True, blank=True)
+    auto_signed = models.BooleanField(_("超时视为签收"), default=False)
+    handle_started_at = models.DateTimeField(_("办理计时起点"), null=True, blank=True)
+    handle_due_at = models.DateTimeField(_("办理期限"), null=True, blank=True, db_index=True)
+    handle_due_provisional = models.BooleanField(default=False)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    callback_due_at = models.DateTimeField(_("回访期限"), null=True, blank=True, db_index=True)
+    callback_due_provisional = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    rework_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+
+    # The current dispute (§4.3): who objected and why; the government's decision note.
+    dispute_reason = models.TextField(_("异议理由"), blank=True)
+    disputed_at = models.DateTimeField(_("提出异议时间"), null=True, blank=True)
+    disputed_by_department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    referral_note = models.TextField(_("报请政府确定说明"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        verbose_name = _("需求工单")
+        verbose_name_plural = _("需求工单")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["lead_department", "state"]),
+            models.Index(fields=["region", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.state in (self.State.ARCHIVED, self.State.TERMINATED)
+
+    # --- the transition graph of SPEC §5. Methods only change the row; tickets/workflow.py holds the rules. ----------
+    @transition(field=state, source=State.DISPATCHED, target=State.HANDLING, permission=rules.is_lead_handler)
+    def sign(self):
+        pass
+
+    @transition(field=state, source=State.DISPATCHED, target=State.HANDLING, permission=rules.nobody)
+    def auto_sign(self):
+        pass
+
+    @transition(field=state, source=State.DISPATCHED, target=State.DISPUTED, permission=rules.is_lead_handler)
+    def object(self):
+        pass
+
+    @transition(field=state, source=[State.DISPUTED, State.GOVERNMENT_DECISION], target=State.DISPATCHED, permission=rules.is_region_office)
+    def reassign(self):
+        pass
+
+    @transition(field=state, source=State.DISPUTED, target=State.GOVERNMENT_DECISION, permission=rules.is_region_office)
+    def refer_to_government(self):
+        pass
+
+    @transition(field=state, source=State.GOVERNMENT_DECISION, target=State.DISPATCHED, permission=rules.is_region_government)
+    def decide_lead(self):
+        pass
+
+    @transition(field=state, source=State.HANDLING, target=State.TERMINATED, permission=rules.is_region_office)
+    def terminate(self):
+        pass
+
+    @transition(field=state, source=State.HANDLING, target=State.ESCALATED, permission=rules.is_region_office)
+    def escalate(self):
+        pass
+
+    @transition(field=state, source=State.HANDLING, target=State.CLOSED, permission=rules.is_lead_handler)
+    def close(self):
+        pass
+
+    @transition(field=state, source=State.CLOSED, target=State.ARCHIVED, permission=rules.may_call_back)
+    def archive_after_callback(self):
+        pass
+
+    @transition(field=state, source=State.CLOSED, target=State.HANDLING, permission=rules.may_call_back)
+    def return_for_rework(self):
+        pass
+
+    @transition(field=state, source=State.HANDLING, target=State.REVIEW, conditions=[lambda t: t.rework_count > 0], permission=rules.is_lead_handler)
+    def request_review(self):
+        pass
+
+    @transition(field=state, source=State.REVIEW, target=State.ARCHIVED, permission=rules.is_region_office)
+    def uphold_review(self):
+        pass
+
+    @transition(field=state, source=State.REVIEW, target=State.HANDLING, permission=rules.is_region_office)
+    def order_rectification(self):
+        pass
+
+
+class TicketCoDepartment(models.Model):
+    """A co-department (协办部门) of a ticket: it confirms, then feeds back to the lead (§4.4.3)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="co_links")
+    department = models.ForeignKey("accounts.Department", verbose_name=_("协办部门"), on_delete=models.PROTECT)
+    added_at = models.DateTimeField(_("添加时间"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    feedback = models.TextField(_("协办反馈"), blank=True)
+    feedback_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("协办部门")
+        verbose_name_plural = _("协办部门")
+        ordering = ["added_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "department"], name="co_department_once_per_ticket")]
+
+
+class TicketEvent(ImmutableEntry):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(ImmutableEntry.Meta):
+        verbose_name = _("工单时间线")
+        verbose_name_plural = _("工单时间线")
+        indexes = [models.Index(fields=["ticket", "at"])]

@@ -1,0 +1,88 @@
+"""Reads that carry permission knowledge: what each user may see. Objects outside one's scope are 404, never 403."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Region, Role
+from tickets.models import ConsultRequest, Demand, Ticket, TicketCoDepartment
+
+# Roles that read everything in their region and the regions below it (a city sees its counties, §3.2.3–§3.2.4).
+_REGION_TREE_READERS = (Role.OFFICE, Role.GOVERNMENT, Role.LEADER)
+
+
+def _region_ids(user, *, with_children: bool) -> list[int]:
+    region_id = user.department.region_id
+    if not with_children:
+        return [region_id]
+    return [region_id, *Region.objects.filter(parent_id=region_id).values_list("id", flat=True)]
+
+
+def demands_visible_to(user) -> QuerySet[Demand]:
+    demands = Demand.objects.all()
+    if not user.is_authenticated:
+        return demands.none()
+    role = user.role
+    if role == Role.ENTERPRISE:
+        return demands.filter(enterprise_id=user.enterprise_id)
+    if role in (Role.SUPERVISOR, Role.CHAMBER):
+        return demands.filter(registered_by=user)
+    if not user.department_id:
+        return demands.none()
+    if role in _REGION_TREE_READERS:
+        return demands.filter(region_id__in=_region_ids(user, with_children=True))
+    if role == Role.SPECIALIST:
+        return demands.filter(Q(region_id=user.department.region_id) | Q(registered_by=user))
+    if role == Role.HANDLER:
+        asked = ConsultRequest.objects.filter(demand=OuterRef("pk"), department_id=user.department_id)
+        handled = Ticket.objects.filter(
+            Q(lead_department_id=user.department_id)
+            | Q(co_links__department_id=user.department_id),
+            pk=OuterRef("ticket_id"),
+        )
+        return demands.filter(
+            Q(first_contact_department_id=user.department_id) | Q(registered_by=user) | Exists(asked) | Exists(handled)
+        )
+    return demands.none()
+
+
+def tickets_visible_to(user) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.all()
+    if not user.is_authenticated:
+        return tickets.none()
+    role = user.role
+    if role == Role.ENTERPRISE:
+        return tickets.filter(Exists(Demand.objects.filter(ticket=OuterRef("pk"), enterprise_id=user.enterprise_id)))
+    if role in (Role.SUPERVISOR, Role.CHAMBER):
+        return tickets.filter(Exists(Demand.objects.filter(ticket=OuterRef("pk"), registered_by=user)))
+    if not user.department_id:
+        return tickets.none()
+    if role in _REGION_TREE_READERS:
+        return tickets.filter(region_id__in=_region_ids(user, with_children=True))
+    if role == Role.SPECIALIST:
+        return tickets.filter(region_id=user.department.region_id)
+    if role == Role.HANDLER:
+        co = TicketCoDepartment.objects.filter(ticket=OuterRef("pk"), department_id=user.department_id)
+        return tickets.filter(Q(lead_department_id=user.department_id) | Exists(co))
+    return tickets.none()
+
+
+def demand_for_user(user, pk, *, for_update: bool = False) -> Demand:
+    queryset = demands_visible_to(user)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.select_related(
+            "region", "enterprise", "domain", "first_contact_department", "registered_by", "ticket"
+        ).get(pk=pk)
+    except (Demand.DoesNotExist, ValueError, TypeError):
+        raise Http404("诉求不存在或无权查看。") from None
+
+
+def ticket_for_user(user, pk, *, for_update: bool = False) -> Ticket:
+    queryset = tickets_visible_to(user)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.select_related("region", "domain", "lead_department", "created_by").get(pk=pk)
+    except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise Http404("工单不存在或无权查看。") from None
