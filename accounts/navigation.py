@@ -17,13 +17,27 @@ class MenuItem:
     url_name: str
     icon: str
     roles: frozenset[str]
+    count: str | None = None  # a key of tickets.selectors.queue_counts()
 
 
 ALL_ROLES = frozenset(Role.values)
 STAFF_ROLES = ALL_ROLES - {Role.ENTERPRISE}
+REGISTRARS = frozenset({Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.CHAMBER, Role.SUPERVISOR})
+TICKET_READERS = frozenset({Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.GOVERNMENT, Role.LEADER})
 
 MENU: list[MenuItem] = [
     MenuItem("首页", "accounts:home", "house", ALL_ROLES),
+    MenuItem("提交诉求", "tickets:submit", "pencil-square", frozenset({Role.ENTERPRISE})),
+    MenuItem("我的诉求", "tickets:my_demands", "card-list", frozenset({Role.ENTERPRISE})),
+    MenuItem("待研判", "tickets:triage_queue", "funnel", frozenset({Role.OFFICE}), "triage"),
+    MenuItem("办理异议", "tickets:dispute_queue", "signpost-split", frozenset({Role.OFFICE}), "disputes"),
+    MenuItem("待确定牵头部门", "tickets:government_queue", "bank", frozenset({Role.GOVERNMENT}), "government"),
+    MenuItem("待签收", "tickets:inbox", "inbox", frozenset({Role.HANDLER}), "to_sign"),
+    MenuItem("办理中", "tickets:inbox_handling", "hourglass-split", frozenset({Role.HANDLER}), "handling"),
+    MenuItem("会商意见", "tickets:consult_inbox", "chat-square-text", frozenset({Role.HANDLER, Role.SPECIALIST}), "consult"),
+    MenuItem("登记诉求", "tickets:register", "journal-plus", REGISTRARS),
+    MenuItem("诉求列表", "tickets:demand_list", "list-ul", REGISTRARS | {Role.GOVERNMENT, Role.LEADER}),
+    MenuItem("工单列表", "tickets:ticket_list", "folder2-open", TICKET_READERS),
     MenuItem("API 文档", "api-docs", "braces", STAFF_ROLES - {Role.SUPERVISOR, Role.CHAMBER}),
     MenuItem("平台管理", "admin:index", "gear", frozenset({Role.ADMIN})),
 ]
@@ -68,6 +82,9 @@ CAPABILITIES: dict[str, list[str]] = {
 def menu_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
+    from tickets.selectors import queue_counts
+
+    counts = None
     items = []
     for item in MENU:
         if user.role not in item.roles:
@@ -76,5 +93,10 @@ def menu_for(user) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "icon": item.icon})
+        count = None
+        if item.count:
+            if counts is None:
+                counts = queue_counts(user)
+            count = counts.get(item.count)
+        items.append({"label": item.label, "url": url, "icon": item.icon, "count": count})
     return items

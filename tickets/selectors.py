@@ -86,3 +86,33 @@ def ticket_for_user(user, pk, *, for_update: bool = False) -> Ticket:
         return queryset.select_related("region", "domain", "lead_department", "created_by").get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):
         raise Http404("工单不存在或无权查看。") from None
+
+
+def queue_counts(user) -> dict[str, int]:
+    """The numbers beside the menu's queues (待研判 12, 待签收 3 …): one query per queue the role has."""
+    from django.db.models import Count
+
+    counts: dict[str, int] = {}
+    if not user.is_authenticated or not user.department_id:
+        return counts
+    region_id = user.department.region_id
+    if user.role == Role.OFFICE:
+        counts["triage"] = Demand.objects.filter(
+            region_id=region_id, state__in=[Demand.State.REGISTERED, Demand.State.CONSULTING]
+        ).count()
+        counts["disputes"] = Ticket.objects.filter(region_id=region_id, state=Ticket.State.DISPUTED).count()
+    elif user.role == Role.GOVERNMENT:
+        counts["government"] = Ticket.objects.filter(region_id=region_id, state=Ticket.State.GOVERNMENT_DECISION).count()
+    if user.role == Role.HANDLER:
+        by_state = dict(
+            Ticket.objects.filter(lead_department_id=user.department_id, state__in=[Ticket.State.DISPATCHED, Ticket.State.HANDLING])
+            .values_list("state")
+            .annotate(n=Count("id"))
+        )
+        counts["to_sign"] = by_state.get(Ticket.State.DISPATCHED, 0)
+        counts["handling"] = by_state.get(Ticket.State.HANDLING, 0)
+    if user.role in (Role.HANDLER, Role.SPECIALIST):
+        counts["consult"] = ConsultRequest.objects.filter(
+            department_id=user.department_id, answered_at__isnull=True, demand__state=Demand.State.CONSULTING
+        ).count()
+    return counts

@@ -51,6 +51,18 @@ class ImmutableEntry(models.Model):
         abstract = True
         ordering = ["at", "id"]
 
+    ACTION_LABELS = {
+        "register": "登记", "self_handle": "首问部门直接办理", "ticket": "形成工单", "merge": "合并",
+        "supplement_requested": "要求补充材料", "supplement": "补充材料", "consult": "发起会商", "opinion": "会商意见",
+        "escalate": "提级办理", "reject": "不予受理", "withdraw": "撤回", "dispatch": "派单", "sign": "签收",
+        "auto_sign": "视为签收", "object": "提出办理异议", "reassign": "重新派单", "refer_to_government": "报请政府确定",
+        "decide_lead": "政府确定牵头部门",
+    }
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS.get(self.action, self.action)
+
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValidationError(_("时间线记录不可修改。"))

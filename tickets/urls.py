@@ -1,0 +1,18 @@
+"""Web routes of the tickets app; each screen module owns its own `urlpatterns`."""
+
+from django.urls import path
+
+from tickets.views import attachments, demands, enterprise, government, inbox, intake, tickets, triage
+
+app_name = "tickets"
+
+urlpatterns = [
+    path("attachments/<int:pk>/", attachments.download, name="attachment"),
+    *enterprise.urlpatterns,
+    *intake.urlpatterns,
+    *demands.urlpatterns,
+    *triage.urlpatterns,
+    *inbox.urlpatterns,
+    *tickets.urlpatterns,
+    *government.urlpatterns,
+]

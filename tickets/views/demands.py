@@ -1,0 +1,3 @@
+"""Screens: demands (see tickets/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Screens: enterprise (see tickets/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Screens: government (see tickets/urls.py)."""
+
+urlpatterns: list = []

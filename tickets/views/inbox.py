@@ -1,0 +1,3 @@
+"""Screens: inbox (see tickets/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Screens: intake (see tickets/urls.py)."""
+
+urlpatterns: list = []

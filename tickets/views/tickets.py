@@ -1,0 +1,3 @@
+"""Screens: tickets (see tickets/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Screens: triage (see tickets/urls.py)."""
+
+urlpatterns: list = []
