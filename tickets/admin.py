@@ -5,7 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tickets.models import CalendarException, CalendarYear, DeadlinePolicy, WorkflowSettings
+from tickets.models import CalendarException, CalendarYear, DeadlinePolicy, Demand, Ticket, WorkflowSettings
 
 WEEKDAYS_ZH = "一二三四五六日"
 
@@ -118,3 +118,34 @@ class WorkflowSettingsAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class _ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Demands and tickets change only through the workflow (screens and API); the admin only looks."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Demand)
+class DemandAdmin(_ReadOnlyAdmin):
+    list_display = ["number", "title", "channel", "state", "region", "first_contact_department", "registered_at"]
+    list_filter = ["state", "channel", "region"]
+    search_fields = ["number", "title", "enterprise_name", "external_ref"]
+    list_select_related = ["region", "first_contact_department"]
+    date_hierarchy = "registered_at"
+
+
+@admin.register(Ticket)
+class TicketAdmin(_ReadOnlyAdmin):
+    list_display = ["number", "title", "category", "state", "region", "lead_department", "sign_due_at", "handle_due_at"]
+    list_filter = ["state", "category", "region"]
+    search_fields = ["number", "title"]
+    list_select_related = ["region", "lead_department"]
+    date_hierarchy = "created_at"

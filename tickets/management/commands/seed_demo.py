@@ -2,10 +2,11 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, USERS, seed_demo_accounts
 from accounts.models import Role
+from tickets.demo import seed_demo_tickets
 
 
 class Command(BaseCommand):
-    help = "载入演示账号与演示企业（SPEC §11），可重复执行。"
+    help = "载入演示账号、演示企业以及分布在各状态的演示诉求与工单（SPEC §11），可重复执行。"
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-logins", action="store_true", help="不打印演示账号清单")
@@ -15,6 +16,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"演示数据已就绪：用户 {result['users']} 个（本次新建 {result['created']} 个），企业 {result['enterprises']} 家。"
         )
+        stories = seed_demo_tickets()
+        self.stdout.write(f"演示诉求与工单：{stories['scenarios']} 组（本次新建 {stories['created']} 组）。")
         if not quiet_logins:
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
             for item in USERS:
