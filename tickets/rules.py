@@ -65,3 +65,23 @@ def nobody(obj, user) -> bool:
 def may_call_back(ticket, user) -> bool:
     """Callbacks are recorded by the office or a specialist of the ticket's region (SPEC §5 `callback`)."""
     return user.is_authenticated and user.role in (Role.OFFICE, Role.SPECIALIST) and _region_id(user) == ticket.region_id
+
+
+def is_co_handler(ticket, user) -> bool:
+    """A handler of one of the ticket's co-departments (rows already loaded or one query)."""
+    return (
+        user.is_authenticated
+        and user.role == Role.HANDLER
+        and user.department_id is not None
+        and ticket.co_links.filter(department_id=user.department_id).exists()
+    )
+
+
+def is_parent_region_office(ticket, user) -> bool:
+    """The office of the region above the ticket's (the city sampling a county's tickets, §3.2.4)."""
+    return (
+        user.is_authenticated
+        and user.role == Role.OFFICE
+        and ticket.region.parent_id is not None
+        and _region_id(user) == ticket.region.parent_id
+    )

@@ -22,6 +22,12 @@ from tickets import rules
 from tickets.errors import Conflict, PermissionDenied, field_error
 from tickets.models import (
     Attachment,
+    Callback,
+    SamplingBatch,
+    ExtensionRequest,
+    Rating,
+    Review,
+    TerminationRequest,
     ConsultRequest,
     Demand,
     DemandEvent,
@@ -33,8 +39,9 @@ from tickets.models import (
     WorkflowSettings,
 )
 from tickets.models.demand import Channel, ConsentMethod, RejectReason
+from tickets.models.handling import ClosureStandard, Decision, Satisfaction, TerminationReason
 from tickets.models.ticket import Category
-from tickets.workdays import start_clock
+from tickets.workdays import end_of_working_day, start_clock
 
 PHONE_RE = re.compile(r"^[0-9+\-() ]{7,20}$")
 CLOSING_NOTE_LIMIT = 2000
@@ -827,3 +834,407 @@ def ticket_auto_sign(*, ticket_id: int, now: datetime | None = None) -> bool:
         ])
         _ticket_event(ticket, None, "auto_sign", before, "签收期限届满未签收也未提出异议，视为签收（逾期）")
     return True
+
+
+# --- handling: co-departments, extension, termination, escalation (§4.4) -------------------------------------------
+def _require_handling(ticket: Ticket, what: str) -> None:
+    if ticket.state != Ticket.State.HANDLING:
+        raise Conflict(f"当前状态为“{ticket.get_state_display()}”，不能{what}。")
+
+
+def _require_lead(ticket: Ticket, actor: User, what: str) -> None:
+    if not rules.is_lead_handler(ticket, actor):
+        raise PermissionDenied(f"只有牵头部门的工作人员可以{what}。")
+
+
+def _require_region_office(ticket: Ticket, actor: User, what: str) -> None:
+    if not rules.is_region_office(ticket, actor):
+        raise PermissionDenied(f"只有本级联合服务办公室可以{what}。")
+
+
+@transaction.atomic
+def ticket_add_co_department(*, actor: User, ticket: Ticket, department) -> TicketCoDepartment:
+    ticket = _lock_ticket(ticket)
+    _require_lead(ticket, actor, "添加协办部门")
+    _require_handling(ticket, "添加协办部门")
+    chosen = _departments([department], "department", region=ticket.region, exclude=ticket.lead_department)[0]
+    if ticket.co_links.filter(department=chosen).exists():
+        raise field_error("department", f"“{chosen.name}”已是协办部门。")
+    link = TicketCoDepartment.objects.create(ticket=ticket, department=chosen, added_at=timezone.now(), added_by=actor)
+    _ticket_event(ticket, actor, "add_co_department", ticket.state, chosen.name)
+    return link
+
+
+def _own_co_link(ticket: Ticket, actor: User, what: str) -> TicketCoDepartment:
+    link = ticket.co_links.select_for_update().filter(department_id=actor.department_id).first() if actor.role == Role.HANDLER else None
+    if link is None:
+        raise PermissionDenied(f"只有协办部门的工作人员可以{what}。")
+    return link
+
+
+@transaction.atomic
+def ticket_co_confirm(*, actor: User, ticket: Ticket) -> TicketCoDepartment:
+    ticket = _lock_ticket(ticket)
+    link = _own_co_link(ticket, actor, "确认协办")
+    _require_handling(ticket, "确认协办")
+    if link.confirmed_at:
+        raise Conflict("本部门已确认协办。")
+    link.confirmed_at = timezone.now()
+    link.save(update_fields=["confirmed_at"])
+    _ticket_event(ticket, actor, "co_confirm", ticket.state, link.department.name)
+    return link
+
+
+@transaction.atomic
+def ticket_co_feedback(*, actor: User, ticket: Ticket, content: str) -> TicketCoDepartment:
+    """The co-department reports what it did to the lead (§4.4.3); feeding back implies confirming."""
+    ticket = _lock_ticket(ticket)
+    link = _own_co_link(ticket, actor, "反馈协办情况")
+    _require_handling(ticket, "反馈协办情况")
+    content = _required_text(content, "content", "协办反馈")
+    now = timezone.now()
+    link.confirmed_at = link.confirmed_at or now
+    link.feedback, link.feedback_at = content, now
+    link.save(update_fields=["confirmed_at", "feedback", "feedback_at"])
+    _ticket_event(ticket, actor, "co_feedback", ticket.state, f"{link.department.name}：{content}", internal=True)
+    return link
+
+
+@transaction.atomic
+def ticket_request_extension(*, actor: User, ticket: Ticket, due_date, reason: str) -> ExtensionRequest:
+    ticket = _lock_ticket(ticket)
+    _require_lead(ticket, actor, "申请延期")
+    _require_handling(ticket, "申请延期")
+    reason = _required_text(reason, "reason", "延期理由")
+    if due_date is None:
+        raise field_error("due_date", "请填写承诺办结日期。")
+    current = timezone.localdate(ticket.handle_due_at)
+    if due_date <= current:
+        raise field_error("due_date", f"承诺办结日期必须晚于当前办理期限（{current:%Y-%m-%d}）。")
+    if ticket.extensions.filter(state=Decision.PENDING).exists():
+        raise Conflict("该工单已有待审批的延期申请。")
+    request = ExtensionRequest.objects.create(
+        ticket=ticket, due_date=due_date, reason_note=reason, requested_at=timezone.now(), requested_by=actor,
+        previous_due_at=ticket.handle_due_at,
+    )
+    _ticket_event(ticket, actor, "request_extension", ticket.state, f"承诺于 {due_date:%Y-%m-%d} 前办结。{reason}")
+    return request
+
+
+@transaction.atomic
+def ticket_decide_extension(*, actor: User, ticket: Ticket, approve: bool, note: str = "") -> ExtensionRequest:
+    ticket = _lock_ticket(ticket)
+    _require_region_office(ticket, actor, "审批延期申请")
+    request = ticket.extensions.select_for_update().filter(state=Decision.PENDING).first()
+    if request is None:
+        raise Conflict("该工单没有待审批的延期申请。")
+    _require_handling(ticket, "审批延期申请")
+    note = _optional_text(note, "note", "审批意见")
+    now = timezone.now()
+    request.state = Decision.APPROVED if approve else Decision.REJECTED
+    request.decided_at, request.decided_by, request.decision_note = now, actor, note
+    request.save(update_fields=["state", "decided_at", "decided_by", "decision_note"])
+    if approve:
+        deadline = end_of_working_day(request.due_date)
+        ticket.handle_due_at, ticket.handle_due_provisional = deadline.due, deadline.provisional
+        ticket.save(update_fields=["handle_due_at", "handle_due_provisional"])
+    verdict = f"同意延期至 {request.due_date:%Y-%m-%d}" if approve else "不同意延期"
+    _ticket_event(ticket, actor, "decide_extension", ticket.state, verdict + (f"。{note}" if note else ""))
+    return request
+
+
+@transaction.atomic
+def ticket_request_termination(*, actor: User, ticket: Ticket, reason: str, note: str) -> TerminationRequest:
+    ticket = _lock_ticket(ticket)
+    _require_lead(ticket, actor, "申请终止办理")
+    _require_handling(ticket, "申请终止办理")
+    if reason not in TerminationReason.values:
+        raise field_error("reason", "请选择终止原因。")
+    note = _required_text(note, "note", "终止说明")
+    if ticket.terminations.filter(state=Decision.PENDING).exists():
+        raise Conflict("该工单已有待审批的终止申请。")
+    request = TerminationRequest.objects.create(
+        ticket=ticket, reason=reason, reason_note=note, requested_at=timezone.now(), requested_by=actor
+    )
+    _ticket_event(ticket, actor, "request_termination", ticket.state, f"{TerminationReason(reason).label}。{note}")
+    return request
+
+
+@transaction.atomic
+def ticket_decide_termination(*, actor: User, ticket: Ticket, approve: bool, note: str = "") -> TerminationRequest:
+    ticket = _lock_ticket(ticket)
+    request = ticket.terminations.select_for_update().filter(state=Decision.PENDING).first()
+    if approve:
+        _authorize(ticket.terminate, actor, "审批终止办理")
+    else:
+        _require_region_office(ticket, actor, "审批终止办理")
+        _require_handling(ticket, "审批终止办理")
+    if request is None:
+        raise Conflict("该工单没有待审批的终止申请。")
+    note = _optional_text(note, "note", "审批意见")
+    now = timezone.now()
+    request.state = Decision.APPROVED if approve else Decision.REJECTED
+    request.decided_at, request.decided_by, request.decision_note = now, actor, note
+    request.save(update_fields=["state", "decided_at", "decided_by", "decision_note"])
+    before = ticket.state
+    if approve:
+        ticket.terminate()
+        ticket.terminated_at = now
+        ticket.save(update_fields=["state", "terminated_at"])
+    _ticket_event(ticket, actor, "decide_termination", before, ("同意终止办理" if approve else "不同意终止，继续办理") + (f"。{note}" if note else ""))
+    return request
+
+
+@transaction.atomic
+def ticket_escalate(*, actor: User, ticket: Ticket, reason: str, external_ref: str = "") -> Ticket:
+    """提级办理 from handling (§4.4.5): a county ticket becomes a linked transfer demand of the city; a city one goes to the province."""
+    ticket = _lock_ticket(ticket)
+    _authorize(ticket.escalate, actor, "提级办理")
+    reason = _required_text(reason, "reason", "提级原因")
+    now = timezone.now()
+    before = ticket.state
+    ticket.escalate()
+    ticket.escalation_reason = reason
+    ticket.save(update_fields=["state", "escalation_reason"])
+    parent = ticket.region.parent
+    if parent is not None:
+        source = ticket.demands.order_by("registered_at").first()
+        transfer = _transfer_to_parent(demand=source, actor=actor, parent=parent, reason=reason, now=now, ticket=ticket)
+        _ticket_event(ticket, actor, "escalate", before, f"提级至{parent.name}，转办诉求 {transfer.number}。原因：{reason}")
+    else:
+        ProvincialEscalation.objects.create(
+            ticket=ticket, region=ticket.region, reason=reason, submitted_at=now, submitted_by=actor,
+            external_ref=_optional_text(external_ref, "external_ref", "省级平台编号", limit=64),
+        )
+        _ticket_event(ticket, actor, "escalate", before, f"向省级“企业之家”提出提级办理申请。原因：{reason}")
+    return ticket
+
+
+@transaction.atomic
+def escalation_update(*, actor: User, escalation: ProvincialEscalation, status: str, external_ref: str | None = None,
+                      result: str | None = None) -> ProvincialEscalation:
+    """The office records what the provincial platform did with a city escalation."""
+    escalation = ProvincialEscalation.objects.select_for_update().get(pk=escalation.pk)
+    if not (actor.role == Role.OFFICE and actor.department.region_id == escalation.region_id):
+        raise PermissionDenied("只有本级联合服务办公室可以更新提级记录。")
+    if status not in ProvincialEscalation.Status.values:
+        raise field_error("status", "请选择状态：已提交、省级已受理、省级退回或省级已办结。")
+    if external_ref is not None:
+        escalation.external_ref = _optional_text(external_ref, "external_ref", "省级平台编号", limit=64)
+    if result is not None:
+        escalation.result = _optional_text(result, "result", "处理结果")
+    if status == ProvincialEscalation.Status.RESOLVED and not escalation.result:
+        raise field_error("result", "省级已办结时请填写处理结果。")
+    escalation.status = status
+    escalation.save()
+    subject = escalation.ticket or escalation.demand
+    entry = _ticket_event if escalation.ticket_id else _demand_event
+    entry(subject, actor, "escalation_update", subject.state,
+          f"省级提级记录：{escalation.get_status_display()}" + (f"。{escalation.result}" if escalation.result else ""))
+    return escalation
+
+
+# --- closure, callback, rework, review (§4.5, §4.7, §4.8) ------------------------------------------------------------
+@transaction.atomic
+def ticket_close(*, actor: User, ticket: Ticket, standard: str, result: str, explanation: str = "",
+                 files: Sequence = ()) -> Ticket:
+    ticket = _lock_ticket(ticket)
+    _authorize(ticket.close, actor, "办结该工单")
+    errors: dict[str, list[str]] = {}
+    if standard not in ClosureStandard.values:
+        errors["standard"] = ["请选择办结标准。"]
+    result = (result or "").strip()
+    explanation = (explanation or "").strip()
+    if not result:
+        errors["result"] = ["请填写向企业反馈的办理结果。"]
+    elif len(result) > 5000:
+        errors["result"] = ["办理结果不能超过 5000 个字。"]
+    if standard == ClosureStandard.PARTIAL and not explanation:
+        errors["explanation"] = ["部分解决或难以解决的，须书面释明原因。"]
+    if standard == ClosureStandard.LEGAL_ROUTE and not explanation:
+        errors["explanation"] = ["应通过法定途径解决的，须书面给出解决路径。"]
+    for upload in files:
+        try:
+            validate_upload(upload, "files")
+        except ValidationError as exc:
+            errors.setdefault("files", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    missing = [link.department.name for link in ticket.co_links.select_related("department") if not link.feedback_at]
+    if missing:
+        raise Conflict("以下协办部门尚未反馈，暂不能办结：" + "、".join(missing) + "。")
+    now = timezone.now()
+    before = ticket.state
+    ticket.close()
+    ticket.closure_standard, ticket.closure_result, ticket.closure_explanation = standard, result, explanation
+    ticket.closed_at, ticket.closed_by = now, actor
+    ticket.first_closed_at = ticket.first_closed_at or now
+    callback = start_clock("callback", now)
+    ticket.callback_due_at, ticket.callback_due_provisional = callback.due, callback.provisional
+    ticket.save(update_fields=[
+        "state", "closure_standard", "closure_result", "closure_explanation", "closed_at", "closed_by",
+        "first_closed_at", "callback_due_at", "callback_due_provisional",
+    ])
+    for upload in files:
+        attach_file(actor=actor, ticket=ticket, upload=upload, kind=Attachment.Kind.EVIDENCE, check=False)
+    _ticket_event(ticket, actor, "close", before, f"{ClosureStandard(standard).label}。{result}")
+    return ticket
+
+
+def _bool_field(value, field: str, label: str, errors: dict) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    errors[field] = [f"请选择{label}（是或否）。"]
+    return None
+
+
+@transaction.atomic
+def ticket_callback(*, actor: User, ticket: Ticket, reached, satisfaction: str = "", consistent=None,
+                    meets_standard=None, note: str = "") -> Callback:
+    """全量回访 (§4.7): unreached attempts are recorded; a reached one archives the ticket or returns it for rework."""
+    ticket = _lock_ticket(ticket)
+    if not rules.may_call_back(ticket, actor):
+        raise PermissionDenied("只有本级联合服务办公室或企业服务专员可以回访。")
+    if ticket.state != Ticket.State.CLOSED:
+        raise Conflict(f"当前状态为“{ticket.get_state_display()}”，不能回访。")
+    errors: dict[str, list[str]] = {}
+    reached = _bool_field(reached, "reached", "是否联系上诉求人", errors)
+    note = (note or "").strip()
+    if reached:
+        if satisfaction not in Satisfaction.values:
+            errors["satisfaction"] = ["请选择满意度。"]
+        consistent = _bool_field(consistent, "consistent", "回访情况是否与办结信息一致", errors)
+        meets_standard = _bool_field(meets_standard, "meets_standard", "是否符合办结标准", errors)
+    else:
+        satisfaction, consistent, meets_standard = "", None, None
+        if not note:
+            errors["note"] = ["未联系上时请记录联系情况（时间、号码、结果）。"]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    returned = bool(reached) and not (consistent and meets_standard)
+    record = Callback.objects.create(
+        ticket=ticket, at=now, by=actor, reached=reached, satisfaction=satisfaction, consistent=consistent,
+        meets_standard=meets_standard, note=note, returned=returned,
+    )
+    before = ticket.state
+    if not reached:
+        _ticket_event(ticket, actor, "callback", before, f"未联系上：{note}")
+    elif not returned:
+        ticket.archive_after_callback()
+        ticket.archived_at = now
+        ticket.save(update_fields=["state", "archived_at"])
+        _ticket_event(ticket, actor, "callback", before, f"回访{Satisfaction(satisfaction).label}，办结信息一致且符合标准，归档。{note}")
+    else:
+        ticket.return_for_rework()
+        ticket.rework_count += 1
+        ticket.callback_due_at = None
+        _start_handle_clock(ticket, now)
+        ticket.save(update_fields=["state", "rework_count", "callback_due_at", "handle_started_at", "handle_due_at", "handle_due_provisional"])
+        why = "与办结信息不一致" if not consistent else "不符合办结标准"
+        _ticket_event(ticket, actor, "return_for_rework", before, f"回访{Satisfaction(satisfaction).label}，{why}，退回牵头部门重新办理。{note}")
+    return record
+
+
+@transaction.atomic
+def ticket_request_review(*, actor: User, ticket: Ticket, reason: str) -> Review:
+    ticket = _lock_ticket(ticket)
+    _authorize(ticket.request_review, actor, "申请复查复核（仅限被退回重办的工单）")
+    reason = _required_text(reason, "reason", "复查复核建议")
+    before = ticket.state
+    ticket.request_review()
+    ticket.save(update_fields=["state"])
+    review = Review.objects.create(ticket=ticket, reason=reason, requested_at=timezone.now(), requested_by=actor)
+    _ticket_event(ticket, actor, "request_review", before, reason)
+    return review
+
+
+@transaction.atomic
+def ticket_review(*, actor: User, ticket: Ticket, outcome: str, opinion: str, due_date=None) -> Review:
+    """复查复核 (§4.8): uphold (archive) or order rectification with an opinion and a due date (back to handling)."""
+    ticket = _lock_ticket(ticket)
+    _authorize(ticket.uphold_review, actor, "作出复查复核结论")
+    errors: dict[str, list[str]] = {}
+    if outcome not in Review.Outcome.values:
+        errors["outcome"] = ["请选择复查复核结论：维持或责令整改。"]
+    opinion = (opinion or "").strip()
+    if not opinion:
+        errors["opinion"] = ["请填写处置意见。"]
+    if outcome == Review.Outcome.RECTIFY:
+        if due_date is None:
+            errors["due_date"] = ["责令整改时请填写整改期限。"]
+        elif due_date <= timezone.localdate():
+            errors["due_date"] = ["整改期限必须晚于今天。"]
+    if errors:
+        raise ValidationError(errors)
+    review = ticket.reviews.select_for_update().filter(outcome="").order_by("-requested_at").first()
+    now = timezone.now()
+    before = ticket.state
+    if outcome == Review.Outcome.UPHELD:
+        ticket.uphold_review()
+        ticket.archived_at = now
+        ticket.save(update_fields=["state", "archived_at"])
+        text = f"维持办结结果，归档。{opinion}"
+    else:
+        ticket.order_rectification()
+        deadline = end_of_working_day(due_date)
+        ticket.handle_started_at = now
+        ticket.handle_due_at, ticket.handle_due_provisional = deadline.due, deadline.provisional
+        ticket.save(update_fields=["state", "handle_started_at", "handle_due_at", "handle_due_provisional"])
+        text = f"责令整改，{due_date:%Y-%m-%d} 前完成。{opinion}"
+    if review is not None:
+        review.outcome, review.opinion, review.rectify_due_date = outcome, opinion, due_date
+        review.decided_at, review.decided_by = now, actor
+        review.save(update_fields=["outcome", "opinion", "rectify_due_date", "decided_at", "decided_by"])
+    _ticket_event(ticket, actor, "review", before, text)
+    return review
+
+
+@transaction.atomic
+def ticket_rate(*, actor: User, ticket: Ticket, satisfaction: str, comment: str = "") -> Rating:
+    """The enterprise rates the result online, once, after closing (SPEC §8)."""
+    ticket = _lock_ticket(ticket)
+    if actor.role != Role.ENTERPRISE or not ticket.demands.filter(enterprise_id=actor.enterprise_id).exists():
+        raise PermissionDenied("只有提出诉求的企业可以评价办理结果。")
+    if ticket.closed_at is None or ticket.state in (Ticket.State.TERMINATED, Ticket.State.ESCALATED):
+        raise Conflict("工单办结后才能评价。")
+    if Rating.objects.filter(ticket=ticket).exists():
+        raise Conflict("该工单已评价过。")
+    if satisfaction not in Satisfaction.values:
+        raise field_error("satisfaction", "请选择满意、基本满意或不满意。")
+    comment = _optional_text(comment, "comment", "评价", limit=1000)
+    rating = Rating.objects.create(ticket=ticket, satisfaction=satisfaction, comment=comment, at=timezone.now(), by=actor)
+    _ticket_event(ticket, actor, "rate", ticket.state, f"企业评价：{Satisfaction(satisfaction).label}" + (f"。{comment}" if comment else ""))
+    return rating
+
+
+@transaction.atomic
+def ticket_sampled_callback(*, actor: User, batch: SamplingBatch, ticket: Ticket, reached, satisfaction: str = "",
+                            consistent=None, meets_standard=None, note: str = "") -> Callback:
+    """抽访 (§3.2.4): the city office calls back a county ticket of a sampling batch. Recorded only: the county's own
+    callback decides the ticket's state; a failed sampled callback counts against the county."""
+    if not rules.is_parent_region_office(ticket, actor) or batch.sampling_region_id != actor.department.region_id:
+        raise PermissionDenied("只有上级联合服务办公室可以抽访。")
+    if not batch.tickets.filter(pk=ticket.pk).exists():
+        raise field_error("ticket", "该工单不在本抽访批次中。")
+    errors: dict[str, list[str]] = {}
+    reached = _bool_field(reached, "reached", "是否联系上诉求人", errors)
+    note = (note or "").strip()
+    if reached:
+        if satisfaction not in Satisfaction.values:
+            errors["satisfaction"] = ["请选择满意度。"]
+        consistent = _bool_field(consistent, "consistent", "回访情况是否与办结信息一致", errors)
+        meets_standard = _bool_field(meets_standard, "meets_standard", "是否符合办结标准", errors)
+    else:
+        satisfaction, consistent, meets_standard = "", None, None
+        if not note:
+            errors["note"] = ["未联系上时请记录联系情况（时间、号码、结果）。"]
+    if errors:
+        raise ValidationError(errors)
+    record = Callback.objects.create(
+        ticket=ticket, at=timezone.now(), by=actor, reached=reached, satisfaction=satisfaction, consistent=consistent,
+        meets_standard=meets_standard, note=note, sampled=True, batch=batch,
+    )
+    verdict = "未联系上" if not reached else (f"{Satisfaction(satisfaction).label}，抽访不合格" if record.failed else f"{Satisfaction(satisfaction).label}")
+    _ticket_event(ticket, actor, "sampled_callback", ticket.state, f"{actor.department.region.name}抽访：{verdict}。{note}".rstrip("。"))
+    return record

@@ -56,7 +56,11 @@ class ImmutableEntry(models.Model):
         "supplement_requested": "要求补充材料", "supplement": "补充材料", "consult": "发起会商", "opinion": "会商意见",
         "escalate": "提级办理", "reject": "不予受理", "withdraw": "撤回", "dispatch": "派单", "sign": "签收",
         "auto_sign": "视为签收", "object": "提出办理异议", "reassign": "重新派单", "refer_to_government": "报请政府确定",
-        "decide_lead": "政府确定牵头部门",
+        "decide_lead": "政府确定牵头部门", "add_co_department": "添加协办部门", "co_confirm": "确认协办",
+        "co_feedback": "协办反馈", "request_extension": "申请延期", "decide_extension": "延期审批",
+        "request_termination": "申请终止办理", "decide_termination": "终止办理审批", "escalation_update": "提级进展",
+        "close": "办结", "callback": "回访", "return_for_rework": "退回重办", "request_review": "申请复查复核",
+        "review": "复查复核", "rate": "企业评价", "sampled_callback": "抽访",
     }
 
     @property

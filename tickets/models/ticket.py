@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from tickets import rules
 from tickets.models.common import ImmutableEntry
+from tickets.models.handling import ClosureStandard
 
 
 class Category(models.TextChoices):
@@ -70,6 +71,15 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     callback_due_provisional = models.BooleanField(default=False)
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
     rework_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+
+    # Closure (§4.5): the standard met, the result told to the enterprise, the written explanation or legal path.
+    closure_standard = models.CharField(_("办结标准"), max_length=16, choices=ClosureStandard.choices, blank=True)
+    closure_result = models.TextField(_("办理结果"), blank=True)
+    closure_explanation = models.TextField(_("书面说明或解决路径"), blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    first_closed_at = models.DateTimeField(_("首次办结时间"), null=True, blank=True)
+    terminated_at = models.DateTimeField(_("终止时间"), null=True, blank=True)
+    escalation_reason = models.TextField(_("提级原因"), blank=True)
 
     # The current dispute (§4.3): who objected and why; the government's decision note.
     dispute_reason = models.TextField(_("异议理由"), blank=True)

@@ -37,3 +37,14 @@ def handling_ticket(office, handler, **kwargs):
 def disputed_ticket(office, handler, **kwargs):
     ticket = dispatched_ticket(office, lead=handler.department.code, **kwargs)
     return workflow.ticket_object(actor=handler, ticket=ticket, reason="该事项属于税务部门职责")
+
+
+def closed_ticket(office, handler, standard="resolved", **kwargs):
+    ticket = handling_ticket(office, handler, **kwargs)
+    return workflow.ticket_close(actor=handler, ticket=ticket, standard=standard, result="已协调办结", explanation="书面说明")
+
+
+def good_callback(office, ticket, **overrides):
+    data = {"reached": True, "satisfaction": "satisfied", "consistent": True, "meets_standard": True, "note": ""}
+    data.update(overrides)
+    return workflow.ticket_callback(actor=office, ticket=ticket, **data)
