@@ -1,9 +1,10 @@
 """Routes of REST API v1 (../shared/spec/API.md). Each app contributes its own router entries."""
 
-from django.urls import path
+from django.urls import include, path
 
 from accounts import api as accounts_api
 
 urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("", include("tickets.api.urls")),
 ]

@@ -101,6 +101,17 @@ def _call(function: Callable, actor: str, **kwargs):
     return step
 
 
+def _on_ticket(function: Callable, actor: str, **kwargs):
+    def step(demand: Demand) -> None:
+        function(actor=_user(actor), ticket=Demand.objects.get(pk=demand.pk).ticket, **kwargs)
+    return step
+
+
+def _callback(actor: str = "office", **answers):
+    data = {"reached": True, "satisfaction": "satisfied", "consistent": True, "meets_standard": True, "note": "", **answers}
+    return _on_ticket(workflow.ticket_callback, actor, **data)
+
+
 def _merge_into(key: str):
     def step(demand: Demand) -> None:
         target = Demand.objects.get(external_ref=f"{DEMO_PREFIX}{key}").ticket
@@ -194,6 +205,38 @@ def scenarios() -> list[_Scenario]:
         S("24", 7, "spec_fgw", _base("老旧厂房改造消防验收卡脖子", "厂房改造后消防验收标准不明确，住建与消防部门各执一词。", "project", **_other(3)),
           [(2, _form("anshun-zrzy", "coordination", complex_=True)), (20, _object("handler_zrzy", "消防验收不属自然资源部门职责。")),
            (28, _refer("经两次协调，住建、消防、自然资源部门均认为不属本部门职责，报请市人民政府确定。"))]),
+        # --- after handling: closed, archived, returned, review, terminated, escalated --------------------------------
+        S("25", 9, "ent", _base("出口退税备案咨询", "首次开展出口业务，想了解出口退（免）税备案需要哪些材料。", "tax", channel="online"),
+          [(2, _form("anshun-sw", "consultation")), (4, _sign("handler_sw")),
+           (6, _on_ticket(workflow.ticket_close, "handler_sw", standard="resolved", result="已电话告知备案材料清单，并通过电子税务局协助完成备案。"))]),
+        S("26", 25, "ent", _base("招聘会场地协调", "计划举办校园专场招聘，希望协调人社部门提供场地。", "talent", channel="online"),
+          [(2, _form("anshun-rsj", "coordination")), (5, _sign("handler_rsj")),
+           (50, _on_ticket(workflow.ticket_close, "handler_rsj", standard="resolved", result="已协调市人才市场提供招聘场地并发布招聘信息。")),
+           (70, _callback(note="企业对协调结果满意")),
+           (72, _on_ticket(workflow.ticket_rate, "ent", satisfaction="satisfied", comment="协调及时，感谢！"))]),
+        S("27", 20, "spec_tcj", _base("厂区用电增容审批慢", "申请用电增容两个月未批复，影响新生产线投产。", "business_env", **_other(1)),
+          [(2, _form("anshun-tcj", "coordination")), (4, _sign("handler_tcj")),
+           (60, _on_ticket(workflow.ticket_close, "handler_tcj", standard="partial", result="已与供电公司对接，正在排期。", explanation="增容需新建线路，受施工周期影响。")),
+           (90, _callback(satisfaction="unsatisfied", consistent=False, note="企业称供电公司尚未联系，与办结信息不一致"))]),
+        S("28", 30, "spec_fgw", _base("技改项目专项资金拨付延迟", "项目已验收，专项资金至今未拨付。", "project", **_other(2)),
+          [(2, _form("anshun-fgw", "coordination")), (4, _sign("handler_fgw")),
+           (80, _on_ticket(workflow.ticket_close, "handler_fgw", standard="legal_route", result="资金拨付需按预算程序办理。", explanation="已告知企业按年度预算调整程序申请。")),
+           (100, _callback(satisfaction="unsatisfied", meets_standard=False, note="未给出具体拨付时间，不符合办结标准")),
+           (110, _on_ticket(workflow.ticket_request_review, "handler_fgw", reason="资金拨付受年度预算约束，已书面说明法定路径，建议复查复核。"))]),
+        S("29", 15, "spec_fgw", _base("反映供应商虚假宣传", "匿名反映某供应商虚假宣传，未留联系方式。", "market", anonymous=True, enterprise_name="", enterprise_uscc="", requester_name="", requester_phone=""),
+          [(2, _form("anshun-scjg", "complaint")), (4, _sign("handler_scjg")),
+           (20, _on_ticket(workflow.ticket_request_termination, "handler_scjg", reason="anonymous_or_false", note="匿名反映且无具体线索，无法核实。")),
+           (26, _on_ticket(workflow.ticket_decide_termination, "office", approve=True, note="同意终止"))]),
+        S("30", 18, "spec_tcj", _base("跨省物流通行证互认", "企业货车在邻省办理的通行证在本市不被认可。", "business_env", **_other(3)),
+          [(2, _form("anshun-tcj", "coordination")), (4, _sign("handler_tcj")),
+           (30, _on_ticket(workflow.ticket_escalate, "office", reason="通行证互认需省级层面协调。"))]),
+        S("31", 8, "spec_fgw", _base("新建项目环评批复进度", "项目环评已受理一个月，希望了解批复进度。", "project", **_other(0)),
+          [(2, _form("anshun-fgw", "coordination", co=("anshun-zrzy",))), (4, _sign("handler_fgw")),
+           (8, _on_ticket(workflow.ticket_co_feedback, "handler_zrzy", content="用地预审已完成，已将意见反馈牵头部门。")),
+           (10, _on_ticket(workflow.ticket_request_extension, "handler_fgw", due_date=timezone.localdate() + timedelta(days=30), reason="需等待省级生态环境部门技术评估意见。"))]),
+        S("32", 14, "handler_xixiu_scjg", _base("个体户年报信息填报错误更正", "年报中从业人数填报错误，申请更正。", "market", channel="department", **_ent("ent2")),
+          [(2, _form("xixiu-scjg", "consultation")), (3, _sign("handler_xixiu_scjg")),
+           (5, _on_ticket(workflow.ticket_close, "handler_xixiu_scjg", standard="resolved", result="已指导企业通过公示系统完成更正。"))]),
     ]
 
 

@@ -85,3 +85,13 @@ def is_parent_region_office(ticket, user) -> bool:
         and ticket.region.parent_id is not None
         and _region_id(user) == ticket.region.parent_id
     )
+
+
+def may_attach_to_demand(demand, user) -> bool:
+    """Materials come from the enterprise, the first-contact department, the registrar or the region's office."""
+    return may_supply_materials(demand, user) or is_region_office(demand, user) or demand.registered_by_id == user.id
+
+
+def may_attach_to_ticket(ticket, user) -> bool:
+    """Evidence comes from the lead department, a co-department or the region's office."""
+    return is_lead_handler(ticket, user) or is_region_office(ticket, user) or is_co_handler(ticket, user)

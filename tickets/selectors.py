@@ -89,28 +89,40 @@ def ticket_for_user(user, pk, *, for_update: bool = False) -> Ticket:
 
 
 def queue_counts(user) -> dict[str, int]:
-    """The numbers beside the menu's queues (待研判 12, 待签收 3 …): one query per queue the role has."""
+    """The numbers beside the menu's queues (待研判 12, 待签收 3 …), in at most three queries whatever the role."""
     from django.db.models import Count
 
     counts: dict[str, int] = {}
     if not user.is_authenticated or not user.department_id:
         return counts
     region_id = user.department.region_id
+    handling = Q(state=Ticket.State.HANDLING)
     if user.role == Role.OFFICE:
         counts["triage"] = Demand.objects.filter(
             region_id=region_id, state__in=[Demand.State.REGISTERED, Demand.State.CONSULTING]
         ).count()
-        counts["disputes"] = Ticket.objects.filter(region_id=region_id, state=Ticket.State.DISPUTED).count()
+        counts.update(
+            Ticket.objects.filter(region_id=region_id).aggregate(
+                disputes=Count("id", filter=Q(state=Ticket.State.DISPUTED), distinct=True),
+                extensions=Count("id", filter=handling & Q(extensions__state="pending"), distinct=True),
+                terminations=Count("id", filter=handling & Q(terminations__state="pending"), distinct=True),
+                returned=Count("id", filter=handling & Q(rework_count__gt=0), distinct=True),
+                reviews=Count("id", filter=Q(state=Ticket.State.REVIEW), distinct=True),
+                callbacks=Count("id", filter=Q(state=Ticket.State.CLOSED), distinct=True),
+            )
+        )
+    elif user.role == Role.SPECIALIST:
+        counts["callbacks"] = Ticket.objects.filter(region_id=region_id, state=Ticket.State.CLOSED).count()
     elif user.role == Role.GOVERNMENT:
         counts["government"] = Ticket.objects.filter(region_id=region_id, state=Ticket.State.GOVERNMENT_DECISION).count()
-    if user.role == Role.HANDLER:
-        by_state = dict(
-            Ticket.objects.filter(lead_department_id=user.department_id, state__in=[Ticket.State.DISPATCHED, Ticket.State.HANDLING])
-            .values_list("state")
-            .annotate(n=Count("id"))
+    elif user.role == Role.HANDLER:
+        counts.update(
+            Ticket.objects.aggregate(
+                to_sign=Count("id", filter=Q(lead_department_id=user.department_id, state=Ticket.State.DISPATCHED), distinct=True),
+                handling=Count("id", filter=handling & Q(lead_department_id=user.department_id), distinct=True),
+                co=Count("id", filter=handling & Q(co_links__department_id=user.department_id, co_links__feedback_at__isnull=True), distinct=True),
+            )
         )
-        counts["to_sign"] = by_state.get(Ticket.State.DISPATCHED, 0)
-        counts["handling"] = by_state.get(Ticket.State.HANDLING, 0)
     if user.role in (Role.HANDLER, Role.SPECIALIST):
         counts["consult"] = ConsultRequest.objects.filter(
             department_id=user.department_id, answered_at__isnull=True, demand__state=Demand.State.CONSULTING

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tickets.views import attachments, demands, enterprise, government, inbox, intake, tickets, triage
+from tickets.views import attachments, demands, enterprise, government, inbox, intake, queues, tickets, triage
 
 app_name = "tickets"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     *inbox.urlpatterns,
     *tickets.urlpatterns,
     *government.urlpatterns,
+    *queues.urlpatterns,
 ]

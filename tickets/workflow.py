@@ -48,7 +48,7 @@ CLOSING_NOTE_LIMIT = 2000
 
 
 # --- small helpers -------------------------------------------------------------------------------------------------
-def _permitted(bound_method, actor) -> bool:
+def permitted(bound_method, actor) -> bool:
     """The role/department rule declared on the transition (the same for all its source states)."""
     transition = next(iter(bound_method._django_fsm.transitions.values()))
     return transition.has_perm(bound_method.__self__, actor)
@@ -56,7 +56,7 @@ def _permitted(bound_method, actor) -> bool:
 
 def _authorize(bound_method, actor, what: str) -> None:
     """403 when the actor's role or department may not take this action, 409 when the state does not allow it."""
-    if not _permitted(bound_method, actor):
+    if not permitted(bound_method, actor):
         raise PermissionDenied(f"您没有权限{what}。")
     if not can_proceed(bound_method):
         obj = bound_method.__self__
@@ -108,17 +108,19 @@ def _departments(values: Iterable | None, field: str, *, region: Region, exclude
     return result
 
 
-def _demand_event(demand: Demand, actor, action: str, from_state: str, note: str = "", *, internal: bool = False) -> None:
+def _demand_event(demand: Demand, actor, action: str, from_state: str, note: str = "", *, internal: bool = False,
+                  at: datetime | None = None) -> None:
     DemandEvent.objects.create(
         demand=demand, actor=actor, action=action, from_state=from_state, to_state=demand.state, note=note,
-        internal=internal,
+        internal=internal, at=at or timezone.now(),
     )
 
 
-def _ticket_event(ticket: Ticket, actor, action: str, from_state: str, note: str = "", *, internal: bool = False) -> None:
+def _ticket_event(ticket: Ticket, actor, action: str, from_state: str, note: str = "", *, internal: bool = False,
+                  at: datetime | None = None) -> None:
     TicketEvent.objects.create(
         ticket=ticket, actor=actor, action=action, from_state=from_state, to_state=ticket.state, note=note,
-        internal=internal,
+        internal=internal, at=at or timezone.now(),
     )
 
 
@@ -449,10 +451,12 @@ def _create_ticket(
     for department in co:
         TicketCoDepartment.objects.create(ticket=ticket, department=department, added_at=now, added_by=actor)
     names = "、".join(d.name for d in co)
+    # Stamped with the decision's instant, so it reads after the demand's "形成工单" entry of the same instant.
     _ticket_event(
         ticket, actor, "dispatch", "",
         f"牵头部门：{lead.name}" + (f"；协办部门：{names}" if names else "") + f"；类别：{Category(category).label}"
         + ("（复杂）" if complex_ else ""),
+        at=now,
     )
     return ticket
 
@@ -504,8 +508,9 @@ def demand_form_ticket(
     demand.form_ticket()
     demand.ticket = ticket
     demand.decided_at = now
-    demand.save(update_fields=["state", "ticket", "decided_at"])
-    _demand_event(demand, actor, "ticket", before, f"形成工单 {ticket.number}，派至{lead.name}" + (f"。{note}" if note else ""))
+    demand.triage_due_at = None
+    demand.save(update_fields=["state", "ticket", "decided_at", "triage_due_at"])
+    _demand_event(demand, actor, "ticket", before, f"形成工单 {ticket.number}，派至{lead.name}" + (f"。{note}" if note else ""), at=now)
     return demand
 
 
@@ -542,7 +547,8 @@ def demand_merge(*, actor: User, demand: Demand, into, consent: dict | None = No
     demand.ticket = target
     demand.consent_by, demand.consent_method, demand.consent_at = by, method, at
     demand.decided_at = timezone.now()
-    demand.save(update_fields=["state", "ticket", "consent_by", "consent_method", "consent_at", "decided_at"])
+    demand.triage_due_at = None
+    demand.save(update_fields=["state", "ticket", "consent_by", "consent_method", "consent_at", "decided_at", "triage_due_at"])
     _demand_event(demand, actor, "merge", before, f"经{by}同意（{ConsentMethod(method).label}），合并至工单 {target.number}")
     _ticket_event(target, actor, "merge", target.state, f"合并诉求 {demand.number}（{Channel(demand.channel).label}）")
     return demand
@@ -736,7 +742,7 @@ def ticket_object(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
     ticket.disputed_at = timezone.now()
     ticket.disputed_by_department = ticket.lead_department
     ticket.save(update_fields=["state", "dispute_reason", "disputed_at", "disputed_by_department"])
-    _ticket_event(ticket, actor, "object", before, reason)
+    _ticket_event(ticket, actor, "object", before, reason, internal=True)
     return ticket
 
 
@@ -771,7 +777,7 @@ def _redispatch(ticket: Ticket, *, actor: User, lead_department, co_departments,
     text = f"牵头部门：{lead.name}"
     if co is not None:
         text += "；协办部门：" + ("、".join(d.name for d in co) or "无")
-    _ticket_event(ticket, actor, action, before, text + (f"。{note}" if note else ""))
+    _ticket_event(ticket, actor, action, before, text + (f"。{note}" if note else ""), internal=True)
     return ticket
 
 
@@ -796,7 +802,7 @@ def ticket_refer_to_government(*, actor: User, ticket: Ticket, note: str) -> Tic
     ticket.refer_to_government()
     ticket.referral_note = note
     ticket.save(update_fields=["state", "referral_note"])
-    _ticket_event(ticket, actor, "refer_to_government", before, note)
+    _ticket_event(ticket, actor, "refer_to_government", before, note, internal=True)
     return ticket
 
 
@@ -929,6 +935,8 @@ def ticket_decide_extension(*, actor: User, ticket: Ticket, approve: bool, note:
     if request is None:
         raise Conflict("该工单没有待审批的延期申请。")
     _require_handling(ticket, "审批延期申请")
+    if not isinstance(approve, bool):
+        raise field_error("approve", "请选择是否同意延期。")
     note = _optional_text(note, "note", "审批意见")
     now = timezone.now()
     request.state = Decision.APPROVED if approve else Decision.REJECTED
@@ -971,6 +979,8 @@ def ticket_decide_termination(*, actor: User, ticket: Ticket, approve: bool, not
         _require_handling(ticket, "审批终止办理")
     if request is None:
         raise Conflict("该工单没有待审批的终止申请。")
+    if not isinstance(approve, bool):
+        raise field_error("approve", "请选择是否同意终止办理。")
     note = _optional_text(note, "note", "审批意见")
     now = timezone.now()
     request.state = Decision.APPROVED if approve else Decision.REJECTED

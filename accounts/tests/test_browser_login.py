@@ -11,14 +11,15 @@ pytestmark = pytest.mark.browser
 
 EXPECTED_MENU = {
     Role.ADMIN: ["首页", "API 文档", "平台管理"],
-    Role.OFFICE: ["首页", "API 文档"],
-    Role.GOVERNMENT: ["首页", "API 文档"],
-    Role.LEADER: ["首页", "API 文档"],
-    Role.SPECIALIST: ["首页", "API 文档"],
-    Role.HANDLER: ["首页", "API 文档"],
-    Role.SUPERVISOR: ["首页"],
-    Role.CHAMBER: ["首页"],
-    Role.ENTERPRISE: ["首页"],
+    Role.OFFICE: ["首页", "待研判", "办理异议", "延期申请", "终止申请", "待回访", "退回重办", "复查复核", "提级记录", "抽访",
+                  "登记诉求", "诉求列表", "工单列表", "API 文档"],
+    Role.GOVERNMENT: ["首页", "待确定牵头部门", "诉求列表", "工单列表", "API 文档"],
+    Role.LEADER: ["首页", "诉求列表", "工单列表", "API 文档"],
+    Role.SPECIALIST: ["首页", "待回访", "会商意见", "登记诉求", "诉求列表", "工单列表", "API 文档"],
+    Role.HANDLER: ["首页", "待签收", "办理中", "协办工单", "会商意见", "登记诉求", "诉求列表", "工单列表", "API 文档"],
+    Role.SUPERVISOR: ["首页", "登记诉求", "诉求列表"],
+    Role.CHAMBER: ["首页", "登记诉求", "诉求列表"],
+    Role.ENTERPRISE: ["首页", "提交诉求", "我的诉求"],
 }
 ONE_PER_ROLE = {}
 for _user in USERS:

@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from tickets.deadlines import demand_clock, due_status, ticket_clock
 from tickets.models import Demand, Ticket
@@ -39,8 +40,8 @@ def due(obj, now=None):
         clock = obj
     status = due_status(clock, now=now)
     if status is None:
-        return format_html('<span class="text-secondary">—</span>')
-    provisional = format_html(
+        return mark_safe('<span class="text-secondary">—</span>')
+    provisional = mark_safe(
         ' <span class="badge text-bg-light border" title="该年度官方节假日安排尚未录入，按周一至周五暂定">暂定</span>'
     ) if status.provisional else ""
     return format_html(

@@ -165,8 +165,8 @@ def test_auto_sign_respects_the_switch_and_objections(office_clerk, lead_handler
 
 
 def test_users_cannot_auto_sign(office_clerk, lead_handler):
-    from tickets.workflow import _permitted
+    from tickets.workflow import permitted
 
     ticket = dispatched_ticket(office_clerk)
-    assert not _permitted(ticket.auto_sign, lead_handler)
-    assert not _permitted(ticket.auto_sign, office_clerk)
+    assert not permitted(ticket.auto_sign, lead_handler)
+    assert not permitted(ticket.auto_sign, office_clerk)

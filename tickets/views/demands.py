@@ -1,3 +1,149 @@
-"""Screens: demands (see tickets/urls.py)."""
+"""Screens: the demand list of staff, a demand's page (status page for the enterprise, full record for staff),
+and the two acts taken from that page: supplying materials and withdrawing.
+"""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, F, Q, When
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_fsm import can_proceed
+
+from accounts.models import Role
+from tickets import workflow
+from tickets.deadlines import overdue_demands_q
+from tickets.forms_intake import DemandFilterForm, SupplyMaterialsForm, WithdrawForm
+from tickets.models import Demand
+from tickets.selectors import demand_for_user, demands_visible_to
+from tickets.views.common import run_workflow
+from tickets.views.enterprise import PAGE_SIZE, ticket_progress, where_it_stands
+
+LIST_ROLES = (Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.CHAMBER, Role.SUPERVISOR, Role.GOVERNMENT, Role.LEADER)
+
+
+def _may(transition, user) -> bool:
+    """The user's role/department may take this transition, and the demand's state allows it now."""
+    return workflow.permitted(transition, user) and can_proceed(transition)
+
+
+def _render_detail(request, demand: Demand, *, supply_form=None, withdraw_form=None):
+    user = request.user
+    can_supply = _may(demand.supply_materials, user)
+    can_withdraw = _may(demand.withdraw, user)
+    context = {
+        "demand": demand,
+        "can_supply": can_supply,
+        "can_withdraw": can_withdraw,
+        "supply_form": supply_form or (SupplyMaterialsForm() if can_supply else None),
+        "withdraw_form": withdraw_form or (WithdrawForm() if can_withdraw else None),
+        "events": demand.events.select_related("actor__department"),
+    }
+    if demand.ticket_id:
+        context["ticket_progress"] = ticket_progress(demand.ticket)
+    if user.role == Role.ENTERPRISE:
+        context["standing"] = where_it_stands(demand)
+        return render(request, "tickets/demand_detail_enterprise.html", context)
+    context.update(
+        can_triage=_may(demand.form_ticket, user),
+        consultations=demand.consultations.select_related("department", "answered_by"),
+        transfer=Demand.objects.filter(source_demand=demand).select_related("region").first(),
+        provincial=demand.provincial_escalations.all(),
+    )
+    return render(request, "tickets/demand_detail.html", context)
+
+
+@require_GET
+@login_required
+def demand_detail(request, pk: int):
+    return _render_detail(request, demand_for_user(request.user, pk))
+
+
+@require_POST
+@login_required
+def demand_supply(request, pk: int):
+    demand = demand_for_user(request.user, pk)
+    form = SupplyMaterialsForm(request.POST, request.FILES)
+    if form.is_valid():
+        done = run_workflow(
+            request, form,
+            lambda: workflow.demand_supply_materials(
+                actor=request.user, demand=demand, content=form.cleaned_data["content"], files=form.cleaned_data["files"]
+            ),
+            success="材料已补充，诉求已回到研判队列，联合服务办公室将在 1 个工作日内重新研判。",
+        )
+        if done:
+            return redirect("tickets:demand_detail", pk=demand.pk)
+    if request.FILES and form.errors:
+        messages.error(request, "补充未成功，请按提示修改；已选择的附件需要重新选择。")
+    return _render_detail(request, demand, supply_form=form)
+
+
+@require_POST
+@login_required
+def demand_withdraw(request, pk: int):
+    demand = demand_for_user(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        done = run_workflow(
+            request, form,
+            lambda: workflow.demand_withdraw(actor=request.user, demand=demand, note=form.cleaned_data["note"]),
+            success=f"诉求 {demand.number} 已撤回，不再办理。",
+        )
+        if done:
+            return redirect("tickets:demand_detail", pk=demand.pk)
+    return _render_detail(request, demand, withdraw_form=form)
+
+
+@require_GET
+@login_required
+def demand_list(request):
+    user = request.user
+    if user.role == Role.ENTERPRISE:
+        return redirect("tickets:my_demands")
+    if user.role not in LIST_ROLES:
+        raise PermissionDenied("您的角色不查看诉求列表。")
+    filter_form = DemandFilterForm(request.GET or None)
+    filters, notices = filter_form.valid_filters() if request.GET else ({}, [])
+    for notice in notices:
+        messages.warning(request, notice)
+
+    demands = demands_visible_to(user)
+    if filters.get("state"):
+        demands = demands.filter(state=filters["state"])
+    if filters.get("channel"):
+        demands = demands.filter(channel=filters["channel"])
+    if keyword := (filters.get("q") or "").strip():
+        demands = demands.filter(
+            Q(number__icontains=keyword) | Q(title__icontains=keyword)
+            | Q(enterprise_name__icontains=keyword) | Q(enterprise__name__icontains=keyword)
+        )
+    if filters.get("overdue"):
+        demands = demands.filter(overdue_demands_q(timezone.now()))
+    # The triage clock runs only while the demand waits for triage; decided demands sort after, newest first.
+    demands = (
+        demands.annotate(
+            open_due=Case(When(state__in=[Demand.State.REGISTERED, Demand.State.CONSULTING], then=F("triage_due_at")))
+        )
+        .select_related("enterprise", "domain", "first_contact_department")
+        .order_by(F("open_due").asc(nulls_last=True), "-registered_at", "-id")
+    )
+    page = Paginator(demands, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tickets/demand_list.html",
+        {"page": page, "filter_form": filter_form, "query": query.urlencode(), "filtered": any(filters.values())},
+    )
+
+
+urlpatterns = [
+    path("demands/", demand_list, name="demand_list"),
+    path("demands/<int:pk>/", demand_detail, name="demand_detail"),
+    path("demands/<int:pk>/supply/", demand_supply, name="demand_supply"),
+    path("demands/<int:pk>/withdraw/", demand_withdraw, name="demand_withdraw"),
+]

@@ -1,3 +1,70 @@
-"""Screens: intake (see tickets/urls.py)."""
+"""Screen: staff register a demand received on a channel (SPEC §3, first-contact rule §4.1)."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from tickets import workflow
+from tickets.deadlines import demand_clock, due_status
+from tickets.forms_intake import RegisterDemandForm
+from tickets.models.demand import Channel
+from tickets.selectors import demands_visible_to
+from tickets.views.common import apply_errors
+
+REGISTRAR_ROLES = (Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.CHAMBER, Role.SUPERVISOR)
+
+
+def _registered_message(demand) -> str:
+    if demand.self_handle and demand.ticket_id:
+        return (
+            f"已登记诉求 {demand.number}，由本部门直接办理，形成工单 {demand.ticket.number}"
+            "（已签收，办理时限开始计算）。"
+        )
+    status = due_status(demand_clock(demand))
+    due = f"，研判期限：{status.text}" if status else ""
+    return f"已登记诉求 {demand.number}，已进入{demand.region.name}联合服务办公室的研判队列{due}。"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def register(request):
+    user = request.user
+    if user.role not in REGISTRAR_ROLES or not user.department_id:
+        raise PermissionDenied("您的角色不能登记企业诉求。")
+    if request.method == "POST":
+        form = RegisterDemandForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
+            try:
+                demand, created = workflow.demand_register(actor=user, **form.workflow_arguments())
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                if created:
+                    messages.success(request, _registered_message(demand))
+                    return redirect("tickets:demand_detail", pk=demand.pk)
+                channel = Channel(demand.channel).label
+                if demands_visible_to(user).filter(pk=demand.pk).exists():
+                    messages.info(
+                        request, f"“{channel}”渠道编号 {demand.external_ref} 的诉求已登记过（诉求编号 {demand.number}），未重复登记。"
+                    )
+                    return redirect("tickets:demand_detail", pk=demand.pk)
+                form.add_error(
+                    "external_ref",
+                    f"“{channel}”渠道编号 {demand.external_ref} 的诉求已由其他部门登记（诉求编号 {demand.number}），无需重复登记。",
+                )
+        notice = "登记未成功，请按提示修改标红的内容。"
+        if request.FILES:
+            notice += "已选择的附件需要重新选择。"
+        messages.error(request, notice)
+    else:
+        form = RegisterDemandForm(user=user)
+    return render(request, "tickets/register.html", {"form": form})
+
+
+urlpatterns = [
+    path("demands/register/", register, name="register"),
+]

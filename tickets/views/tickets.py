@@ -1,3 +1,348 @@
-"""Screens: tickets (see tickets/urls.py)."""
+"""Screens: the ticket list, the ticket page (what was asked, who has it, until when, what may be done now, the
+timeline) and the ticket actions posted from it."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Prefetch, Q, When
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_POST
+from django_fsm import can_proceed
+
+from accounts.models import Department, Region, Role
+from tickets import rules, workflow
+from tickets.deadlines import overdue_tickets_q, ticket_clock
+from tickets.errors import Conflict
+from tickets.forms_handling import (
+    AddCoDepartmentForm,
+    CallbackForm,
+    CloseForm,
+    CoConfirmForm,
+    CoFeedbackForm,
+    DecideForm,
+    EscalateTicketForm,
+    RateForm,
+    RequestExtensionForm,
+    RequestReviewForm,
+    RequestTerminationForm,
+    ReviewForm,
+)
+from tickets.forms_office import (
+    DecideLeadForm,
+    ObjectForm,
+    ReassignForm,
+    ReferForm,
+    SignForm,
+    TicketListFilterForm,
+    paginate,
+)
+from tickets.models import Demand, DemandEvent, Rating, Ticket, TicketCoDepartment, TicketEvent
+from tickets.models.handling import Decision
+from tickets.selectors import ticket_for_user, tickets_visible_to
+from tickets.views.common import apply_errors
+
+LIST_ROLES = (Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.GOVERNMENT, Role.LEADER)
+# Who reads internal timeline entries and the dispute: department staff. Enterprises, and the supervisors and chamber
+# staff who only follow what they registered, read the public story.
+INTERNAL_READERS = (*LIST_ROLES, Role.ADMIN)
+
+
+def _handling(ticket: Ticket, user) -> bool:
+    return ticket.state == Ticket.State.HANDLING
+
+
+def _pending(kind: str, exists: bool):
+    def check(ticket: Ticket, user) -> bool:
+        return _handling(ticket, user) and getattr(ticket, kind).filter(state=Decision.PENDING).exists() == exists
+    return check
+
+
+def _own_link_unconfirmed(ticket: Ticket, user) -> bool:
+    return _handling(ticket, user) and ticket.co_links.filter(department_id=user.department_id, confirmed_at__isnull=True).exists()
+
+
+def _may_rate(ticket: Ticket, user) -> bool:
+    return (
+        ticket.closed_at is not None
+        and ticket.state not in (Ticket.State.TERMINATED, Ticket.State.ESCALATED)
+        and not Rating.objects.filter(ticket=ticket).exists()
+    )
+
+
+def _rater(ticket: Ticket, user) -> bool:
+    return user.role == Role.ENTERPRISE and ticket.demands.filter(enterprise_id=user.enterprise_id).exists()
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a person may do on the ticket page: adding an action to the screen is adding one entry below.
+
+    Who may act and when come from the Ticket transition when there is one (its permission and source states);
+    acts that change no state (co-handling, requests, rating) name their own `who` and `when` checks instead.
+    """
+
+    transition: str | None  # the Ticket transition method whose permission and source states decide availability
+    form_class: type[forms.Form]
+    perform: Callable  # the workflow function, called as perform(actor=…, ticket=…, **form.workflow_kwargs())
+    label: str
+    success: str  # formatted with the ticket
+    icon: str = "check2-circle"
+    style: str = "primary"
+    confirm: str = ""
+    who: Callable | None = None  # (ticket, user) -> bool: role and department (403 when false)
+    when: Callable | None = None  # (ticket, user) -> bool: state and preconditions (a message when false)
+    enterprise: bool = False  # offered to enterprise users instead of staff
+
+    def may(self, ticket: Ticket, user) -> bool:
+        if self.transition:
+            return workflow.permitted(getattr(ticket, self.transition), user)
+        return self.who(ticket, user)
+
+    def now(self, ticket: Ticket, user) -> bool:
+        if self.transition:
+            return can_proceed(getattr(ticket, self.transition))
+        return self.when(ticket, user)
+
+
+ACTIONS: dict[str, Action] = {
+    "sign": Action("sign", SignForm, workflow.ticket_sign, "签收", "已签收工单 {ticket.number}，办理期限开始计算。",
+                   icon="pen", confirm="确认签收该工单？签收后即开始计算办理期限。"),
+    "object": Action("object", ObjectForm, workflow.ticket_object, "提出办理异议",
+                     "已对工单 {ticket.number} 提出办理异议，等待联合服务办公室协调。", icon="signpost-split",
+                     style="outline-secondary"),
+    "reassign": Action("reassign", ReassignForm, workflow.ticket_reassign, "重新派单",
+                       "工单 {ticket.number} 已重新派至{ticket.lead_department.name}。", icon="send"),
+    "refer_to_government": Action("refer_to_government", ReferForm, workflow.ticket_refer_to_government,
+                                  "报请政府确定牵头部门", "工单 {ticket.number} 已报请政府确定牵头部门。", icon="bank",
+                                  style="outline-secondary"),
+    "decide_lead": Action("decide_lead", DecideLeadForm, workflow.ticket_decide_lead, "确定牵头部门",
+                          "已确定由{ticket.lead_department.name}牵头办理工单 {ticket.number}。", icon="check2-square"),
+    "close": Action("close", CloseForm, workflow.ticket_close, "办结", "工单 {ticket.number} 已办结，办理结果已告知企业，等待回访。",
+                    icon="check2-all", confirm="确认办结？办结后将进入回访。"),
+    "add_co_department": Action(None, AddCoDepartmentForm, workflow.ticket_add_co_department, "添加协办部门",
+                                "已为工单 {ticket.number} 添加协办部门。", icon="people", style="outline-primary",
+                                who=rules.is_lead_handler, when=_handling),
+    "co_confirm": Action(None, CoConfirmForm, workflow.ticket_co_confirm, "确认协办", "已确认协办工单 {ticket.number}。",
+                         icon="hand-thumbs-up", who=rules.is_co_handler, when=_own_link_unconfirmed),
+    "co_feedback": Action(None, CoFeedbackForm, workflow.ticket_co_feedback, "反馈协办情况",
+                          "已向牵头部门反馈协办情况。", icon="reply", who=rules.is_co_handler, when=_handling),
+    "request_extension": Action(None, RequestExtensionForm, workflow.ticket_request_extension, "申请延期",
+                                "已提交延期申请，等待联合服务办公室审批。", icon="calendar-plus", style="outline-secondary",
+                                who=rules.is_lead_handler, when=_pending("extensions", False)),
+    "decide_extension": Action(None, DecideForm, workflow.ticket_decide_extension, "审批延期申请",
+                               "已审批工单 {ticket.number} 的延期申请。", icon="calendar-check",
+                               who=rules.is_region_office, when=_pending("extensions", True)),
+    "request_termination": Action(None, RequestTerminationForm, workflow.ticket_request_termination, "申请终止办理",
+                                  "已提交终止办理申请，等待联合服务办公室审批。", icon="slash-circle",
+                                  style="outline-danger", who=rules.is_lead_handler, when=_pending("terminations", False)),
+    "decide_termination": Action(None, DecideForm, workflow.ticket_decide_termination, "审批终止申请",
+                                 "已审批工单 {ticket.number} 的终止申请。", icon="slash-circle",
+                                 confirm="同意终止后工单将不再办理，确认提交审批结果？",
+                                 who=rules.is_region_office, when=_pending("terminations", True)),
+    "escalate": Action("escalate", EscalateTicketForm, workflow.ticket_escalate, "提级办理",
+                       "工单 {ticket.number} 已提级办理。", icon="arrow-up-circle", style="outline-secondary",
+                       confirm="提级后本级不再办理该工单，确认提级？"),
+    "callback": Action("archive_after_callback", CallbackForm, workflow.ticket_callback, "记录回访",
+                       "已记录工单 {ticket.number} 的回访。", icon="telephone"),
+    "request_review": Action("request_review", RequestReviewForm, workflow.ticket_request_review, "申请复查复核",
+                             "已提出复查复核建议，等待联合服务办公室研判。", icon="clipboard-check", style="outline-secondary"),
+    "review": Action("uphold_review", ReviewForm, workflow.ticket_review, "作出复查复核结论",
+                     "已作出工单 {ticket.number} 的复查复核结论。", icon="clipboard-check"),
+    "rate": Action(None, RateForm, workflow.ticket_rate, "评价办理结果", "感谢您的评价。", icon="star",
+                   who=_rater, when=_may_rate, enterprise=True),
+}
+
+
+def available_actions(ticket: Ticket, user) -> list[str]:
+    """The actions this user may take on the ticket now."""
+    enterprise = user.role == Role.ENTERPRISE
+    if not enterprise and user.role not in INTERNAL_READERS:
+        return []
+    return [
+        name for name, action in ACTIONS.items()
+        if action.enterprise == enterprise and action.may(ticket, user) and action.now(ticket, user)
+    ]
+
+
+def enterprise_labels(tickets) -> None:
+    """`ticket.enterprise_label`: the enterprise(s) of the ticket's demands, from a prefetched `demands`."""
+    for ticket in tickets:
+        names = []
+        for demand in ticket.demands.all():
+            name = demand.enterprise_name or ("匿名" if demand.anonymous else "")
+            if name and name not in names:
+                names.append(name)
+        ticket.enterprise_label = "、".join(names) or "—"
+
+
+def with_list_relations(queryset):
+    """What a ticket table row shows, in a constant number of queries."""
+    return queryset.select_related("lead_department", "region").prefetch_related(
+        Prefetch(
+            "demands",
+            queryset=Demand.objects.only("id", "state", "ticket_id", "enterprise_name", "anonymous", "registered_at").order_by(
+                "registered_at", "id"
+            ),
+        ),
+        Prefetch("co_links", queryset=TicketCoDepartment.objects.select_related("department")),
+    )
+
+
+def keyword_q(keyword: str) -> Q:
+    by_enterprise = Demand.objects.filter(ticket=OuterRef("pk"), enterprise_name__icontains=keyword)
+    return Q(number__icontains=keyword) | Q(title__icontains=keyword) | Q(Exists(by_enterprise))
+
+
+def running_due():
+    """The due instant of the clock that runs in the ticket's state (sign, handle or callback)."""
+    return Case(
+        When(state=Ticket.State.DISPATCHED, then=F("sign_due_at")),
+        When(state=Ticket.State.HANDLING, then=F("handle_due_at")),
+        When(state=Ticket.State.CLOSED, then=F("callback_due_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
+def _department_choices(user):
+    region_id = user.department.region_id
+    regions = [region_id]
+    if user.role in (Role.OFFICE, Role.GOVERNMENT, Role.LEADER):
+        regions += list(Region.objects.filter(parent_id=region_id).values_list("id", flat=True))
+    return Department.objects.filter(region_id__in=regions).select_related("region").order_by(
+        "region__sort_order", "sort_order", "code"
+    )
+
+
+@require_GET
+@login_required
+def ticket_list(request):
+    user = request.user
+    if user.role not in LIST_ROLES or not user.department_id:
+        raise PermissionDenied("您的角色没有工单列表。")
+    filters = TicketListFilterForm(request.GET, departments=_department_choices(user))
+    values = filters.values
+    tickets = tickets_visible_to(user)
+    if "state" in values:
+        tickets = tickets.filter(state=values["state"])
+    if "category" in values:
+        tickets = tickets.filter(category=values["category"])
+    if "lead_department" in values:
+        tickets = tickets.filter(lead_department=values["lead_department"])
+    if values.get("overdue"):
+        tickets = tickets.filter(overdue_tickets_q())
+    if "q" in values:
+        tickets = tickets.filter(keyword_q(values["q"]))
+    tickets = with_list_relations(tickets).annotate(running_due=running_due()).order_by(
+        F("running_due").asc(nulls_last=True), "-created_at", "-id"
+    )
+    page = paginate(request, tickets)
+    enterprise_labels(page.object_list)
+    return render(request, "tickets/ticket_list.html", {"page": page, "filters": filters})
+
+
+# --- the ticket page ---------------------------------------------------------------------------------------------
+def _timeline(ticket: Ticket, demands: list[Demand]) -> list:
+    """The ticket's entries and those of its demands, in time order: the whole story from registration on."""
+    entries = list(TicketEvent.objects.filter(ticket=ticket).select_related("actor__department"))
+    entries += DemandEvent.objects.filter(demand__in=demands).select_related("actor__department")
+    entries.sort(key=lambda e: (e.at, 0 if isinstance(e, DemandEvent) else 1, e.pk))
+    return entries
+
+
+def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | None = None, status: int = 200):
+    user = request.user
+    staff = user.role in INTERNAL_READERS
+    demands = list(
+        ticket.demands.select_related("region", "enterprise", "domain", "first_contact_department")
+        .prefetch_related("attachments")
+        .order_by("registered_at", "id")
+    )
+    prefetch_related_objects([ticket], Prefetch("co_links", queryset=TicketCoDepartment.objects.select_related("department")))
+    co_links = list(ticket.co_links.all())
+    actions = []
+    for name in available_actions(ticket, user):
+        action = ACTIONS[name]
+        if bound is not None and bound[0] == name:
+            form, is_open = bound[1], True
+        else:
+            form, is_open = action.form_class(ticket=ticket, prefix=name), False
+        actions.append({"name": name, "action": action, "form": form, "open": is_open})
+    clock = ticket_clock(ticket)
+    context = {
+        "ticket": ticket,
+        "demands": demands,
+        "co_links": co_links,
+        "clock": clock,
+        "provisional": bool(clock and clock.provisional),
+        "actions": actions,
+        "events": _timeline(ticket, demands),
+        "show_internal": staff,
+        "staff": staff,
+        "show_dispute": staff and bool(ticket.dispute_reason or ticket.referral_note),
+        "attachments": list(ticket.attachments.all()),
+        "extensions": list(ticket.extensions.select_related("requested_by", "decided_by")) if staff else [],
+        "terminations": list(ticket.terminations.select_related("requested_by", "decided_by")) if staff else [],
+        "callbacks": list(ticket.callbacks.select_related("by", "by__department")) if staff else [],
+        "reviews": list(ticket.reviews.select_related("requested_by", "decided_by")) if staff else [],
+        "rating": Rating.objects.filter(ticket=ticket).first(),
+    }
+    return render(request, "tickets/ticket_detail.html", context, status=status)
+
+
+@require_GET
+@login_required
+def ticket_detail(request, pk: int):
+    ticket = ticket_for_user(request.user, pk)
+    return _render_ticket(request, ticket)
+
+
+@require_POST
+@login_required
+def ticket_action(request, pk: int, action: str):
+    """Take one action on a ticket.
+
+    1. Unknown action, or a ticket outside the user's scope: 404.
+    2. The transition's rule says who may act (403) and from which states (a message, back to the ticket page).
+    3. Bad input: the ticket page again with the errors next to the fields (200), nothing saved.
+    4. Success: back to the ticket page with a message.
+    """
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404("没有这个操作。")
+    user = request.user
+    ticket = ticket_for_user(user, pk)
+    if (user.role == Role.ENTERPRISE) != spec.enterprise or not spec.may(ticket, user):
+        raise PermissionDenied(f"您没有权限{spec.label}。")
+    if not spec.now(ticket, user):
+        messages.error(request, f"工单当前为“{ticket.get_state_display()}”，现在不能{spec.label}。")
+        return redirect("tickets:ticket_detail", pk=ticket.pk)
+    form = spec.form_class(request.POST, request.FILES, ticket=ticket, prefix=action)
+    if not form.is_valid():
+        return _render_ticket(request, ticket, bound=(action, form))
+    try:
+        ticket = spec.perform(actor=user, ticket=ticket, **form.workflow_kwargs())
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return _render_ticket(request, ticket_for_user(user, pk), bound=(action, form))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("tickets:ticket_detail", pk=pk)
+    messages.success(request, spec.success.format(ticket=ticket))
+    return redirect("tickets:ticket_detail", pk=ticket.pk)
+
+
+urlpatterns: list = [
+    path("tickets/", ticket_list, name="ticket_list"),
+    path("tickets/<int:pk>/", ticket_detail, name="ticket_detail"),
+    path("tickets/<int:pk>/actions/<str:action>/", ticket_action, name="ticket_action"),
+]

@@ -1,3 +1,224 @@
-"""Screens: triage (see tickets/urls.py)."""
+"""Screens of the joint service office: the triage queue, the triage of one demand, the objections to resolve."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Q
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from django_fsm import can_proceed
+
+from accounts.models import Department, Role
+from tickets import rules, workflow
+from tickets.deadlines import overdue_demands_q
+from tickets.duplicates import duplicate_counts, likely_duplicates
+from tickets.errors import Conflict
+from tickets.forms_office import TRIAGE_FORMS, TriageFilterForm, merge_targets, paginate
+from tickets.models import Demand, Ticket
+from tickets.selectors import demand_for_user
+from tickets.views.common import apply_errors
+
+# Each triage decision, the Demand transition that decides when it is open, and how it reads on screen.
+DECISIONS = {
+    "ticket": ("form_ticket", "形成工单", "send"),
+    "merge": ("merge", "合并到已有工单", "union"),
+    "supplement": ("request_materials", "要求补充材料", "file-earmark-plus"),
+    "consult": ("start_consultation", "发起会商", "chat-square-text"),
+    "escalate": ("escalate", "提级办理", "arrow-up-circle"),
+    "reject": ("reject", "不予受理", "x-circle"),
+}
+
+
+def _office_only(user) -> None:
+    if user.role != Role.OFFICE or not user.department_id:
+        raise PermissionDenied("只有联合服务办公室可以研判诉求。")
+
+
+def suggested_leads(region_id: int, domain_ids) -> dict[int, Department]:
+    """Department.objects.suggested_lead for many domains of one region, in one query."""
+    through = Department.domains.through
+    rows = (
+        through.objects.filter(department__region_id=region_id, department__active=True, domain_id__in=set(domain_ids))
+        .select_related("department")
+        .order_by("department__code")
+    )
+    leads: dict[int, Department] = {}
+    for row in rows:
+        leads.setdefault(row.domain_id, row.department)
+    return leads
+
+
+@require_GET
+@login_required
+def triage_queue(request):
+    user = request.user
+    _office_only(user)
+    region_id = user.department.region_id
+    filters = TriageFilterForm(request.GET)
+    values = filters.values
+    demands = Demand.objects.filter(region_id=region_id, state__in=[Demand.State.REGISTERED, Demand.State.CONSULTING])
+    if "channel" in values:
+        demands = demands.filter(channel=values["channel"])
+    if "state" in values:
+        demands = demands.filter(state=values["state"])
+    if values.get("overdue"):
+        demands = demands.filter(overdue_demands_q())
+    if "q" in values:
+        keyword = values["q"]
+        demands = demands.filter(
+            Q(number__icontains=keyword) | Q(title__icontains=keyword) | Q(content__icontains=keyword)
+            | Q(enterprise_name__icontains=keyword)
+        )
+    # Earliest due first: the overdue ones lead the list.
+    demands = demands.select_related("domain", "first_contact_department", "enterprise").order_by(
+        F("triage_due_at").asc(nulls_last=True), "registered_at", "id"
+    )
+    page = paginate(request, demands)
+    rows = list(page.object_list)
+    counts = duplicate_counts(rows)
+    leads = suggested_leads(region_id, {d.domain_id for d in rows})
+    for demand in rows:
+        demand.duplicate_count = counts.get(demand.pk, 0)
+        demand.suggested_lead = leads.get(demand.domain_id)
+    return render(request, "tickets/triage_queue.html", {"page": page, "rows": rows, "filters": filters})
+
+
+def demand_page_url(demand: Demand) -> str:
+    """The demand's own page once it exists (another screen); the triage queue until then."""
+    try:
+        return reverse("tickets:demand_detail", args=[demand.pk])
+    except NoReverseMatch:
+        return reverse("tickets:triage_queue")
+
+
+def _available(demand: Demand, user) -> list[str]:
+    names = []
+    for name, (transition, _label, _icon) in DECISIONS.items():
+        method = getattr(demand, transition)
+        if workflow.permitted(method, user) and can_proceed(method):
+            names.append(name)
+    return names
+
+
+def _success_message(demand: Demand, decision: str) -> str:
+    number = demand.number
+    if decision == "ticket":
+        ticket = demand.ticket
+        return f"诉求 {number} 已形成工单 {ticket.number}，派至{ticket.lead_department.name}，等待签收。"
+    if decision == "merge":
+        return f"诉求 {number} 已合并至工单 {demand.ticket.number}。"
+    if decision == "supplement":
+        return f"已要求补充诉求 {number} 的材料，补齐后重新进入待研判。"
+    if decision == "consult":
+        return f"已就诉求 {number} 发起会商，等待各部门意见。"
+    if decision == "escalate":
+        parent = demand.region.parent
+        if parent is not None:
+            return f"诉求 {number} 已提级至{parent.name}联合服务办公室。"
+        return f"诉求 {number} 已记录向省级“企业之家”提级办理。"
+    return f"诉求 {number} 已作不予受理，请首问部门做好解释劝导。"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def triage(request, pk: int):
+    """Triage one demand (§4.2).
+
+    1. The demand must be visible (404) and the user the office of its region (403).
+    2. Only the decisions its state allows are offered; a POST names one in `decision` and only its fields count.
+    3. Bad input: the page again with the errors beside the fields (200). A state conflict: message, the demand page.
+    """
+    user = request.user
+    demand = demand_for_user(user, pk)
+    if not rules.is_region_office(demand, user):
+        raise PermissionDenied("只有诉求所属区域的联合服务办公室可以研判该诉求。")
+    available = _available(demand, user)
+    if not available:
+        messages.info(request, f"诉求 {demand.number} 当前为“{demand.get_state_display()}”，无需研判。")
+        return redirect(demand_page_url(demand))
+
+    suggested = Department.objects.suggested_lead(region=demand.region, domain=demand.domain)
+    targets = merge_targets(demand)
+    same_enterprise = _same_enterprise_tickets(demand, targets)
+
+    def build(name, data=None):
+        kwargs = {"demand": demand}
+        if name == "ticket":
+            kwargs["suggested"] = suggested
+        if name == "merge":
+            kwargs["targets"] = targets
+            if same_enterprise:
+                kwargs["initial"] = {"into": same_enterprise[0].pk}  # the likeliest target
+        return TRIAGE_FORMS[name](data, **kwargs)
+
+    forms_by_decision = {name: build(name) for name in available}
+    chosen = available[0]
+    decision_error = ""
+    if request.method == "POST":
+        chosen = request.POST.get("decision", "")
+        if chosen not in available:
+            decision_error = "请选择该诉求当前可作的研判结论。"
+            chosen = available[0]
+        else:
+            form = forms_by_decision[chosen] = build(chosen, request.POST)
+            if form.is_valid():
+                try:
+                    demand = workflow.demand_triage(actor=user, demand=demand, decision=chosen, **form.workflow_kwargs())
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                except Conflict as exc:
+                    messages.error(request, exc.message)
+                    return redirect(demand_page_url(demand))
+                else:
+                    messages.success(request, _success_message(demand, chosen))
+                    return redirect("tickets:triage_queue")
+
+    context = {
+        "demand": demand,
+        "decisions": [
+            {"name": name, "label": DECISIONS[name][1], "icon": DECISIONS[name][2], "form": forms_by_decision[name],
+             "checked": name == chosen}
+            for name in available
+        ],
+        "decision_error": decision_error,
+        "suggested": suggested,
+        "duplicates": likely_duplicates(demand),
+        "same_enterprise_tickets": same_enterprise,
+        "consultations": list(demand.consultations.select_related("department", "answered_by").order_by("requested_at", "id")),
+        "escalation_target": demand.region.parent,
+        "demand_url": demand_page_url(demand),
+        "show_internal": True,
+    }
+    return render(request, "tickets/triage.html", context)
+
+
+def _same_enterprise_tickets(demand: Demand, targets) -> list[Ticket]:
+    if demand.enterprise_id is None:
+        return []
+    return list(targets.filter(demands__enterprise_id=demand.enterprise_id).distinct()[:20])
+
+
+@require_GET
+@login_required
+def dispute_queue(request):
+    """Objections the office must resolve (reassign or refer to the government), then those the government holds."""
+    user = request.user
+    _office_only(user)
+    region_id = user.department.region_id
+    tickets = Ticket.objects.filter(region_id=region_id).select_related("lead_department", "disputed_by_department")
+    page = paginate(
+        request, tickets.filter(state=Ticket.State.DISPUTED).order_by(F("disputed_at").asc(nulls_last=True), "id")
+    )
+    waiting = tickets.filter(state=Ticket.State.GOVERNMENT_DECISION).order_by(F("disputed_at").asc(nulls_last=True), "id")
+    context = {"page": page, "waiting": list(waiting[:50]), "waiting_total": waiting.count()}
+    return render(request, "tickets/dispute_queue.html", context)
+
+
+urlpatterns: list = [
+    path("office/triage/", triage_queue, name="triage_queue"),
+    path("demands/<int:pk>/triage/", triage, name="triage"),
+    path("office/disputes/", dispute_queue, name="dispute_queue"),
+]

@@ -1,0 +1,283 @@
+"""Demands over the API (API.md "Demands"): register, list, read, triage, supplement, opinion, withdraw, attach files."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tickets import rules, workflow
+from tickets.api.base import (
+    Action,
+    ActionView,
+    AttachmentSerializer,
+    AttachmentUploadView,
+    AwareDateTimeField,
+    ContentBody,
+    ContractErrors,
+    NoteBody,
+    choice_filters,
+    code,
+    require_upload,
+    sees_internal,
+    text,
+)
+from tickets.deadlines import demand_clock
+from tickets.errors import Conflict, PermissionDenied
+from tickets.models import Attachment, ConsultRequest, Demand
+from tickets.models.demand import Channel
+from tickets.selectors import demand_for_user, demands_visible_to
+
+
+# --- representation ------------------------------------------------------------------------------------------------
+class EnterpriseOut(serializers.Serializer):
+    name = serializers.CharField()
+    uscc = serializers.CharField()
+
+
+class RequesterOut(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class OpinionOut(serializers.Serializer):
+    department = serializers.CharField(source="department.code")
+    content = serializers.CharField(source="opinion")
+    at = serializers.DateTimeField(source="answered_at")
+
+
+class DemandSerializer(serializers.ModelSerializer):
+    domain = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    first_contact_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    enterprise = serializers.SerializerMethodField()
+    requester = serializers.SerializerMethodField()
+    provisional_deadline = serializers.SerializerMethodField()
+    ticket = serializers.PrimaryKeyRelatedField(read_only=True)
+    opinions = OpinionOut(source="answered_opinions", many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Demand
+        fields = [
+            "id", "number", "state", "channel", "title", "content", "domain", "enterprise", "requester", "anonymous",
+            "received_at", "registered_at", "first_contact_department", "triage_due_at", "provisional_deadline",
+            "ticket", "external_ref", "opinions", "attachments",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(EnterpriseOut(allow_null=True))
+    def get_enterprise(self, demand) -> dict | None:
+        if demand.enterprise_id is None:
+            return None
+        return {"name": demand.enterprise_name or demand.enterprise.name, "uscc": demand.enterprise.uscc}
+
+    @extend_schema_field(RequesterOut)
+    def get_requester(self, demand) -> dict:
+        return {"name": demand.requester_name, "phone": demand.requester_phone}
+
+    def get_provisional_deadline(self, demand) -> bool:
+        clock = demand_clock(demand)
+        return bool(clock and clock.provisional)
+
+
+def demand_queryset(user, base=None):
+    """Demands as the caller reads them: one query per related list, whatever the page size."""
+    opinions = (
+        ConsultRequest.objects.filter(answered_at__isnull=False).select_related("department").order_by("answered_at", "id")
+    )
+    if not sees_internal(user):
+        # Consultation opinions are internal to the administration.
+        opinions = opinions.none()
+    base = demands_visible_to(user) if base is None else base
+    return base.select_related("enterprise", "domain", "first_contact_department").prefetch_related(
+        Prefetch("consultations", queryset=opinions, to_attr="answered_opinions"), "attachments"
+    )
+
+
+def represent_demand(request, pk, *, base=None) -> dict:
+    demand = demand_queryset(request.user, base).filter(pk=pk).first()
+    if demand is None:
+        raise Http404("诉求不存在或无权查看。")
+    return DemandSerializer(demand, context={"request": request}).data
+
+
+# --- register, list, read ------------------------------------------------------------------------------------------
+class EnterpriseBody(serializers.Serializer):
+    name = text()
+    uscc = text()
+
+
+class RequesterBody(serializers.Serializer):
+    name = text()
+    phone = text()
+
+
+class RegisterBody(serializers.Serializer):
+    channel = text(help_text="|".join(Channel.values))
+    title = text()
+    content = text()
+    domain = text(help_text="业务领域编码，如 tax")
+    enterprise = EnterpriseBody(required=False, allow_null=True, default=None, help_text="仅匿名诉求可为 null；企业用户自动填写本企业")
+    requester = RequesterBody(required=False, allow_null=True, default=None)
+    anonymous = serializers.BooleanField(default=False)
+    received_at = AwareDateTimeField(required=False, allow_null=True, default=None, help_text="默认当前时间，不能晚于当前时间")
+    first_contact_department = code(help_text="默认调用者所在部门")
+    self_handle = serializers.BooleanField(default=False, help_text="首问部门为本部门时可由本部门直接办理")
+    category = code(help_text="self_handle 时必填：consultation|coordination|complaint")
+    complex = serializers.BooleanField(default=False)
+    external_ref = code(help_text="同一渠道同一外部编号只登记一次（再次提交返回 200 和已有诉求）")
+
+
+class DemandListView(ContractErrors, generics.ListAPIView):
+    serializer_class = DemandSerializer
+
+    def get_queryset(self):
+        filters = choice_filters(self.request.query_params, {"state": Demand.State, "channel": Channel})
+        return demand_queryset(self.request.user).filter(**filters)
+
+    @extend_schema(
+        summary="诉求列表（调用者可见范围）",
+        parameters=[
+            OpenApiParameter("state", str, enum=Demand.State.values),
+            OpenApiParameter("channel", str, enum=Channel.values),
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(summary="登记诉求", request=RegisterBody, responses={201: DemandSerializer, 200: DemandSerializer})
+    def post(self, request):
+        body = RegisterBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        enterprise = data.pop("enterprise") or {}
+        requester = data.pop("requester") or {}
+        demand, created = workflow.demand_register(
+            actor=request.user,
+            enterprise_name=enterprise.get("name"),
+            enterprise_uscc=enterprise.get("uscc"),
+            requester_name=requester.get("name"),
+            requester_phone=requester.get("phone"),
+            complex_=data.pop("complex"),
+            **data,
+        )
+        if created:
+            return Response(represent_demand(request, demand.pk, base=Demand.objects.all()), status=201)
+        if not demands_visible_to(request.user).filter(pk=demand.pk).exists():
+            # Someone else's demand already carries this reference: say so without showing it.
+            raise Conflict(f"“{Channel(demand.channel).label}”渠道的外部编号“{demand.external_ref}”已由他人登记。")
+        return Response(represent_demand(request, demand.pk), status=200)
+
+
+class DemandDetailView(ContractErrors, APIView):
+    @extend_schema(summary="诉求详情", responses=DemandSerializer)
+    def get(self, request, pk):
+        return Response(represent_demand(request, pk))
+
+
+# --- actions -------------------------------------------------------------------------------------------------------
+class DecisionBody(serializers.Serializer):
+    decision = text()
+
+
+class TicketDecision(DecisionBody):
+    category = text(help_text="consultation|coordination|complaint")
+    complex = serializers.BooleanField(default=False)
+    lead_department = code()
+    co_departments = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    note = text()
+
+
+class ConsentBody(serializers.Serializer):
+    by = text()
+    method = text(help_text="phone|online|in_person|written")
+    at = AwareDateTimeField(required=False, allow_null=True, default=None)
+
+
+class MergeDecision(DecisionBody):
+    into = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="工单 id")
+    consent = ConsentBody(required=False, allow_null=True, default=None)
+
+
+class SupplementDecision(DecisionBody):
+    missing = text()
+
+
+class ConsultDecision(DecisionBody):
+    departments = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+
+class EscalateDecision(DecisionBody):
+    reason = text()
+    external_ref = text(help_text="省级平台编号（市级提级时可填）")
+
+
+class RejectDecision(DecisionBody):
+    reason = text(help_text="illegal|in_legal_procedure|market_dispute")
+    note = text()
+
+
+TRIAGE_DECISIONS: dict[str, type[DecisionBody]] = {
+    "ticket": TicketDecision,
+    "merge": MergeDecision,
+    "supplement": SupplementDecision,
+    "consult": ConsultDecision,
+    "escalate": EscalateDecision,
+    "reject": RejectDecision,
+}
+
+
+class TriageBody(DecisionBody):
+    """Reads the body of whichever decision it names; an unknown decision goes on to the workflow, which says why."""
+
+    def to_internal_value(self, data):
+        head = super().to_internal_value(data)
+        decision = TRIAGE_DECISIONS.get(head["decision"] or "")
+        return head if decision is None else decision().run_validation(data)
+
+
+# One entry per route /demands/{id}/{name}/.
+DEMAND_ACTIONS: dict[str, Action] = {
+    "triage": Action("研判", TriageBody, workflow.demand_triage),
+    "supplement": Action("补充材料", ContentBody, workflow.demand_supply_materials),
+    "opinion": Action("提出会商意见", ContentBody, workflow.demand_give_opinion),
+    "withdraw": Action("撤回诉求", NoteBody, workflow.demand_withdraw),
+}
+
+
+class DemandActionView(ActionView):
+    actions = DEMAND_ACTIONS
+    subject = "demand"
+    representation = DemandSerializer
+
+    def fetch(self, user, pk):
+        return demand_for_user(user, pk)
+
+    def represent(self, pk) -> dict:
+        # The actor just acted on it, so it is shown even if the act took it out of their scope.
+        return represent_demand(self.request, pk, base=Demand.objects.all())
+
+    def body_for_schema(self):
+        if self.action_name == "triage":
+            return PolymorphicProxySerializer(
+                component_name="TriageBody", serializers=TRIAGE_DECISIONS, resource_type_field_name="decision"
+            )
+        return super().body_for_schema()
+
+
+# --- attachments ---------------------------------------------------------------------------------------------------
+class DemandAttachmentView(AttachmentUploadView):
+    def fetch(self, user, pk):
+        return demand_for_user(user, pk)
+
+    def attach(self, user, demand, upload) -> Attachment:
+        if not rules.may_attach_to_demand(demand, user):
+            raise PermissionDenied("您不能为该诉求上传材料。")
+        if not demand.is_open:
+            raise Conflict(f"诉求当前为“{demand.get_state_display()}”，不能再添加材料；办理材料请上传到工单。")
+        require_upload(upload)
+        kind = Attachment.Kind.SUPPLEMENT if demand.state == Demand.State.AWAITING_MATERIALS else Attachment.Kind.MATERIAL
+        return workflow.attach_file(actor=user, demand=demand, upload=upload, kind=kind)

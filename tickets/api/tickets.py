@@ -1,0 +1,376 @@
+"""Tickets over the API (API.md "Tickets"): list, read, the actions table, attach evidence."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Department
+from tickets import rules, workflow
+from tickets.api.base import (
+    Action,
+    ActionView,
+    AttachmentSerializer,
+    AttachmentUploadView,
+    ContentBody,
+    ContractErrors,
+    NoBody,
+    NoteBody,
+    ReasonBody,
+    choice_filters,
+    code,
+    require_upload,
+    sees_internal,
+    text,
+)
+from tickets.deadlines import overdue_tickets_q, ticket_clock
+from tickets.errors import PermissionDenied
+from tickets.models import Attachment, Ticket, TicketCoDepartment, TicketEvent
+from tickets.models.handling import Callback, ClosureStandard, ExtensionRequest, Rating
+from tickets.models.ticket import Category
+from tickets.selectors import demands_visible_to, ticket_for_user, tickets_visible_to
+
+
+# --- representation ------------------------------------------------------------------------------------------------
+class CoDepartmentOut(serializers.ModelSerializer):
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    confirmed = serializers.SerializerMethodField()
+    feedback = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TicketCoDepartment
+        fields = ["department", "confirmed", "feedback"]
+
+    def get_confirmed(self, link) -> bool:
+        return link.confirmed_at is not None
+
+    def get_feedback(self, link) -> str | None:
+        return link.feedback or None
+
+
+class HistoryOut(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField(help_text="操作人（部门）；系统自动操作为 null")
+
+    class Meta:
+        model = TicketEvent
+        fields = ["at", "actor", "action", "from_state", "to_state", "note"]
+
+    def get_actor(self, event) -> str | None:
+        actor = event.actor
+        if actor is None:
+            return None
+        return f"{actor}（{actor.department.name}）" if actor.department_id else str(actor)
+
+
+class ClosureOut(serializers.Serializer):
+    standard = serializers.ChoiceField(source="closure_standard", choices=ClosureStandard.choices)
+    result = serializers.CharField(source="closure_result")
+    explanation = serializers.CharField(source="closure_explanation")
+
+
+class ExtensionOut(serializers.ModelSerializer):
+    reason = serializers.CharField(source="reason_note")
+
+    class Meta:
+        model = ExtensionRequest
+        fields = ["due_date", "reason", "state"]
+
+
+class CallbackOut(serializers.ModelSerializer):
+    satisfaction = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Callback
+        fields = ["at", "reached", "satisfaction", "consistent", "meets_standard", "sampled"]
+
+    def get_satisfaction(self, callback) -> str | None:
+        return callback.satisfaction or None
+
+
+class RatingOut(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = ["satisfaction", "comment", "at"]
+
+
+# Supervision (§7) has no model yet: the contract's shape is documented now and the list stays empty until it lands.
+class SupervisionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    trigger = serializers.CharField()
+    form = serializers.CharField()
+    department = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    lead_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    co_departments = CoDepartmentOut(source="co_links", many=True, read_only=True)
+    demands = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    provisional_deadline = serializers.SerializerMethodField()
+    closure = serializers.SerializerMethodField()
+    extensions = ExtensionOut(many=True, read_only=True)
+    callbacks = CallbackOut(many=True, read_only=True)
+    rating = serializers.SerializerMethodField()
+    supervisions = serializers.SerializerMethodField()
+    history = HistoryOut(source="timeline", many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id", "number", "state", "region", "title", "category", "complex", "lead_department", "co_departments",
+            "demands", "dispatched_at", "sign_due_at", "signed_at", "auto_signed", "handle_due_at", "closed_at",
+            "callback_due_at", "archived_at", "rework_count", "overdue", "provisional_deadline", "closure",
+            "extensions", "callbacks", "rating", "supervisions", "history", "attachments",
+        ]
+        read_only_fields = fields
+
+    def get_demands(self, ticket) -> list[int]:
+        return [demand.id for demand in ticket.visible_demands]
+
+    def get_overdue(self, ticket) -> bool:
+        clock = ticket_clock(ticket)
+        return clock is not None and timezone.now() > clock.due
+
+    def get_provisional_deadline(self, ticket) -> bool:
+        clock = ticket_clock(ticket)
+        return bool(clock and clock.provisional)
+
+    @extend_schema_field(ClosureOut(allow_null=True))
+    def get_closure(self, ticket):
+        return ClosureOut(ticket).data if ticket.closure_standard else None
+
+    @extend_schema_field(RatingOut(allow_null=True))
+    def get_rating(self, ticket):
+        try:
+            return RatingOut(ticket.rating).data
+        except ObjectDoesNotExist:
+            return None
+
+    @extend_schema_field(SupervisionOut(many=True))
+    def get_supervisions(self, ticket):
+        return []
+
+
+def ticket_queryset(user, base=None):
+    """Tickets as the caller reads them: one query per related list, whatever the page size."""
+    events = TicketEvent.objects.select_related("actor__department")
+    if not sees_internal(user):
+        events = events.filter(internal=False)
+    base = tickets_visible_to(user) if base is None else base
+    # Demands merged from other enterprises are not the caller's to know about. (`state` is loaded because
+    # django-fsm reads it whenever a row is built; deferring it costs a query per demand.)
+    demands = demands_visible_to(user).only("id", "ticket_id", "state").order_by("id")
+    return base.select_related("region", "lead_department", "rating").prefetch_related(
+        Prefetch("co_links", queryset=TicketCoDepartment.objects.select_related("department")),
+        Prefetch("demands", queryset=demands, to_attr="visible_demands"),
+        Prefetch("events", queryset=events, to_attr="timeline"),
+        "attachments",
+        "extensions",
+        "callbacks",
+    )
+
+
+def represent_ticket(request, pk, *, base=None) -> dict:
+    ticket = ticket_queryset(request.user, base).filter(pk=pk).first()
+    if ticket is None:
+        raise Http404("工单不存在或无权查看。")
+    return TicketSerializer(ticket, context={"request": request}).data
+
+
+# --- list and read -------------------------------------------------------------------------------------------------
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def ticket_filters(params) -> dict:
+    """The query-string filters of the ticket list as queryset arguments; a bad value is a 400 naming the parameter."""
+    errors: dict[str, list[str]] = {}
+    try:
+        lookups: dict = choice_filters(params, {"state": Ticket.State, "category": Category})
+    except ValidationError as exc:
+        lookups, errors = {}, dict(exc.message_dict)
+    department = (params.get("lead_department") or "").strip()
+    if department:
+        if Department.objects.filter(code=department).exists():
+            lookups["lead_department__code"] = department
+        else:
+            errors["lead_department"] = [f"部门编码“{department}”不存在。"]
+    overdue = (params.get("overdue") or "").strip().lower()
+    if overdue and overdue not in BOOLEANS:
+        errors["overdue"] = ["overdue 只能是 true 或 false。"]
+    if errors:
+        raise ValidationError(errors)
+    return {"lookups": lookups, "overdue": BOOLEANS.get(overdue)}
+
+
+class TicketListView(ContractErrors, generics.ListAPIView):
+    serializer_class = TicketSerializer
+
+    def get_queryset(self):
+        filters = ticket_filters(self.request.query_params)
+        tickets = ticket_queryset(self.request.user).filter(**filters["lookups"])
+        if filters["overdue"] is True:
+            tickets = tickets.filter(overdue_tickets_q(timezone.now()))
+        elif filters["overdue"] is False:
+            tickets = tickets.exclude(overdue_tickets_q(timezone.now()))
+        return tickets
+
+    @extend_schema(
+        summary="工单列表（调用者可见范围）",
+        parameters=[
+            OpenApiParameter("state", str, enum=Ticket.State.values),
+            OpenApiParameter("lead_department", str, description="牵头部门编码，如 anshun-scjg"),
+            OpenApiParameter("overdue", bool, description="true：当前计时已超期；false：未超期"),
+            OpenApiParameter("category", str, enum=Category.values),
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class TicketDetailView(ContractErrors, APIView):
+    @extend_schema(summary="工单详情", responses=TicketSerializer)
+    def get(self, request, pk):
+        return Response(represent_ticket(request, pk))
+
+
+# --- actions: POST /tickets/{id}/actions/{name}/ ---------------------------------------------------------------------
+class ReassignBody(serializers.Serializer):
+    lead_department = code()
+    # Absent or null keeps the co-departments; a list (even empty) replaces them.
+    co_departments = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True)
+    note = text()
+
+
+class LeadBody(serializers.Serializer):
+    lead_department = code()
+    note = text()
+
+
+def _date(**kwargs) -> serializers.DateField:
+    return serializers.DateField(required=False, allow_null=True, default=None,
+                                 error_messages={"invalid": "日期格式不正确，应为 YYYY-MM-DD。"}, **kwargs)
+
+
+def _flag(**kwargs) -> serializers.BooleanField:
+    """true/false, or absent (null) so the workflow says it is missing."""
+    return serializers.BooleanField(required=False, allow_null=True, default=None,
+                                    error_messages={"invalid": "应为 true 或 false。"}, **kwargs)
+
+
+class DepartmentBody(serializers.Serializer):
+    department = code()
+
+
+class ExtensionBody(serializers.Serializer):
+    due_date = _date()
+    reason = text()
+
+
+class DecideBody(serializers.Serializer):
+    approve = _flag()
+    note = text()
+
+
+class TerminationBody(serializers.Serializer):
+    reason = text()
+    note = text()
+
+
+class EscalateBody(serializers.Serializer):
+    reason = text()
+    external_ref = text()
+
+
+class CloseBody(serializers.Serializer):
+    standard = text()
+    result = text()
+    explanation = text()
+
+
+class CallbackBody(serializers.Serializer):
+    reached = _flag()
+    satisfaction = text()
+    consistent = _flag()
+    meets_standard = _flag()
+    note = text()
+
+
+class ReviewBody(serializers.Serializer):
+    outcome = text()
+    opinion = text()
+    due_date = _date()
+
+
+class RateBody(serializers.Serializer):
+    satisfaction = text()
+    comment = text()
+
+
+# Adding an action is one entry here: its body's fields are the workflow function's keyword arguments.
+TICKET_ACTIONS: dict[str, Action] = {
+    "sign": Action("签收", NoBody, workflow.ticket_sign),
+    "object": Action("提出办理异议", ReasonBody, workflow.ticket_object),
+    "reassign": Action("重新派单", ReassignBody, workflow.ticket_reassign),
+    "refer_to_government": Action("报请政府确定牵头部门", NoteBody, workflow.ticket_refer_to_government),
+    "decide_lead": Action("政府确定牵头部门", LeadBody, workflow.ticket_decide_lead),
+    "add_co_department": Action("添加协办部门", DepartmentBody, workflow.ticket_add_co_department),
+    "co_confirm": Action("确认协办", NoBody, workflow.ticket_co_confirm),
+    "co_feedback": Action("反馈协办情况", ContentBody, workflow.ticket_co_feedback),
+    "request_extension": Action("申请延期", ExtensionBody, workflow.ticket_request_extension),
+    "decide_extension": Action("审批延期", DecideBody, workflow.ticket_decide_extension),
+    "request_termination": Action("申请终止办理", TerminationBody, workflow.ticket_request_termination),
+    "decide_termination": Action("审批终止办理", DecideBody, workflow.ticket_decide_termination),
+    "escalate": Action("提级办理", EscalateBody, workflow.ticket_escalate),
+    "close": Action("办结", CloseBody, workflow.ticket_close),
+    "callback": Action("回访", CallbackBody, workflow.ticket_callback),
+    "request_review": Action("申请复查复核", ReasonBody, workflow.ticket_request_review),
+    "review": Action("复查复核", ReviewBody, workflow.ticket_review),
+    "rate": Action("企业评价", RateBody, workflow.ticket_rate),
+}
+
+
+class TicketActionView(ActionView):
+    actions = TICKET_ACTIONS
+    subject = "ticket"
+    representation = TicketSerializer
+
+    def fetch(self, user, pk):
+        return ticket_for_user(user, pk)
+
+    def represent(self, pk) -> dict:
+        # The actor just acted on it, so it is shown even if the act took it out of their scope.
+        return represent_ticket(self.request, pk, base=Ticket.objects.all())
+
+    def body_for_schema(self):
+        bodies = list(dict.fromkeys(entry.body for entry in self.actions.values()))
+        return PolymorphicProxySerializer(
+            component_name="TicketActionBody", serializers=bodies, resource_type_field_name=None
+        )
+
+    def summary_for_schema(self):
+        return "工单操作：" + "、".join(f"{name}（{entry.summary}）" for name, entry in self.actions.items())
+
+    def parameters_for_schema(self) -> list:
+        return [OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(self.actions))]
+
+
+# --- attachments ---------------------------------------------------------------------------------------------------
+class TicketAttachmentView(AttachmentUploadView):
+    def fetch(self, user, pk):
+        return ticket_for_user(user, pk)
+
+    def attach(self, user, ticket, upload) -> Attachment:
+        if not rules.may_attach_to_ticket(ticket, user):
+            raise PermissionDenied("您不能为该工单上传附件。")
+        require_upload(upload)
+        return workflow.attach_file(actor=user, ticket=ticket, upload=upload, kind=Attachment.Kind.EVIDENCE)

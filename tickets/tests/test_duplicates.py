@@ -1,0 +1,142 @@
+"""Likely duplicates: same enterprise, or almost the same text, in the same region within 30 days."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory, department, valid_uscc
+from tickets import duplicates
+from tickets.duplicates import duplicate_counts, likely_duplicates, similarity
+from tickets.tests.helpers import dispatched_ticket, register
+
+pytestmark = pytest.mark.django_db
+SH = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 10, 12, 9, 0, tzinfo=SH)
+
+RENT = "园区厂房租金补贴申请已提交三个月，至今没有审核结果，企业资金周转困难，请尽快协调兑现。"
+RENT_AGAIN = "园区厂房租金补贴申请提交已经三个月，至今仍没有审核结果，企业资金周转困难，请帮助尽快兑现。"
+HIRING = "企业扩产需要招聘五十名熟练焊工，本地人才市场难以招到，希望人社部门帮助对接职业院校。"
+
+
+def at(days):
+    return time_machine.travel(START + timedelta(days=days), tick=False)
+
+
+def make(actor, days=0, **overrides):
+    with at(days):
+        return register(actor, **overrides)
+
+
+def numbers(found):
+    return [d.demand.number for d in found]
+
+
+def test_same_enterprise_is_a_likely_duplicate_whatever_the_text(specialist):
+    first = make(specialist, title="用地问题", content=HIRING, enterprise_uscc=valid_uscc(1))
+    second = make(specialist, days=3, title="租金问题", content=RENT, enterprise_uscc=valid_uscc(1))
+    found = likely_duplicates(second)
+    assert numbers(found) == [first.number]
+    assert found[0].same_enterprise and found[0].reason == "同一企业"
+
+
+def test_very_similar_text_of_another_enterprise_is_a_likely_duplicate(specialist):
+    first = make(specialist, title="厂房租金补贴未兑现", content=RENT, enterprise_uscc=valid_uscc(2))
+    second = make(specialist, days=1, title="厂房租金补贴迟迟未兑现", content=RENT_AGAIN, enterprise_uscc=valid_uscc(3))
+    found = likely_duplicates(second)
+    assert numbers(found) == [first.number]
+    assert not found[0].same_enterprise and found[0].ratio >= 0.6
+    assert found[0].reason.startswith("内容相似")
+
+
+def test_different_text_of_another_enterprise_is_not(specialist):
+    make(specialist, title="厂房租金补贴未兑现", content=RENT, enterprise_uscc=valid_uscc(4))
+    other = make(specialist, days=1, title="招聘焊工困难", content=HIRING, enterprise_uscc=valid_uscc(5))
+    assert likely_duplicates(other) == []
+
+
+def test_only_within_30_days_either_side(specialist):
+    old = make(specialist, days=-31, enterprise_uscc=valid_uscc(6))
+    edge = make(specialist, days=-30, enterprise_uscc=valid_uscc(6))
+    demand = make(specialist, enterprise_uscc=valid_uscc(6))
+    later = make(specialist, days=29, enterprise_uscc=valid_uscc(6))
+    found = numbers(likely_duplicates(demand))
+    assert old.number not in found and edge.number in found and later.number in found
+
+
+def test_only_in_the_same_region_and_never_itself(specialist, county_office):
+    city = make(specialist, enterprise_uscc=valid_uscc(7))
+    registrar = UserFactory(role=Role.HANDLER, department=department("xixiu-scjg"))
+    county = make(registrar, days=1, channel="department", enterprise_uscc=valid_uscc(7))
+    assert likely_duplicates(city) == [] and likely_duplicates(county) == []
+
+
+def test_anonymous_demands_match_by_text_only(specialist):
+    first = make(specialist, anonymous=True, enterprise_name="", enterprise_uscc="", title="租金补贴", content=RENT)
+    other = make(specialist, days=1, anonymous=True, enterprise_name="", enterprise_uscc="", title="招聘", content=HIRING)
+    again = make(specialist, days=2, anonymous=True, enterprise_name="", enterprise_uscc="", title="租金补贴", content=RENT_AGAIN)
+    assert numbers(likely_duplicates(again)) == [first.number]
+    assert likely_duplicates(other) == []
+
+
+def test_each_duplicate_shows_its_state_and_ticket(office_clerk, specialist):
+    with at(0):
+        ticket = dispatched_ticket(office_clerk, registrar=specialist, enterprise_uscc=valid_uscc(8))
+    demand = make(specialist, days=1, enterprise_uscc=valid_uscc(8))
+    found = likely_duplicates(demand)
+    assert found[0].demand.state == "ticketed" and found[0].demand.ticket.number == ticket.number
+
+
+def test_same_enterprise_ranks_before_mere_similarity(specialist):
+    similar = make(specialist, title="厂房租金补贴未兑现", content=RENT, enterprise_uscc=valid_uscc(9))
+    same = make(specialist, days=1, title="招聘焊工", content=HIRING, enterprise_uscc=valid_uscc(10))
+    demand = make(specialist, days=2, title="厂房租金补贴迟迟未兑现", content=RENT_AGAIN, enterprise_uscc=valid_uscc(10))
+    assert numbers(likely_duplicates(demand)) == [same.number, similar.number]
+
+
+def test_finder_costs_at_most_two_queries(specialist, django_assert_max_num_queries):
+    for i in range(5):
+        make(specialist, days=i, enterprise_uscc=valid_uscc(20 + i % 2))
+    demand = make(specialist, days=6, enterprise_uscc=valid_uscc(20))
+    with django_assert_max_num_queries(2):
+        found = likely_duplicates(demand)
+        [d.demand.ticket for d in found]
+    assert len(found) == 5  # three of the same enterprise, two alike in text
+
+
+def test_text_candidates_are_bounded(specialist, monkeypatch):
+    similar = make(specialist, title="厂房租金补贴未兑现", content=RENT, enterprise_uscc=valid_uscc(30))
+    for i in range(3):
+        make(specialist, days=1, title=f"招聘{i}", content=HIRING, enterprise_uscc=valid_uscc(31 + i))
+    demand = make(specialist, days=2, title="厂房租金补贴迟迟未兑现", content=RENT_AGAIN, enterprise_uscc=valid_uscc(40))
+    assert numbers(likely_duplicates(demand)) == [similar.number]
+    # With room for only the three most recent candidates, the older look-alike is not compared.
+    assert likely_duplicates(demand, limit=3) == []
+    assert duplicate_counts([demand], limit=3) == {demand.pk: 0}
+
+
+def test_counts_for_a_page_agree_with_the_finder(specialist, django_assert_max_num_queries):
+    page = [
+        make(specialist, title="厂房租金补贴未兑现", content=RENT, enterprise_uscc=valid_uscc(50)),
+        make(specialist, days=1, title="厂房租金补贴迟迟未兑现", content=RENT_AGAIN, enterprise_uscc=valid_uscc(51)),
+        make(specialist, days=2, title="招聘焊工", content=HIRING, enterprise_uscc=valid_uscc(50)),
+        make(specialist, days=3, title="独立的一件事", content="企业门前道路破损影响货车通行。", enterprise_uscc=valid_uscc(52)),
+    ]
+    with django_assert_max_num_queries(2):
+        counts = duplicate_counts(page)
+    assert counts == {d.pk: len(likely_duplicates(d)) for d in page}
+    assert [counts[d.pk] for d in page] == [2, 1, 1, 0]
+
+
+def test_counts_of_an_empty_page_need_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert duplicate_counts([]) == {}
+
+
+def test_similarity_ratio():
+    assert similarity(RENT, RENT) == 1.0
+    assert similarity(RENT, RENT_AGAIN) >= duplicates.SIMILARITY
+    assert similarity(RENT, HIRING) < duplicates.SIMILARITY
+    assert similarity("短", RENT) == 0.0  # ruled out by length alone
