@@ -165,3 +165,24 @@ def test_my_demands_query_count_does_not_grow_with_rows(client, enterprise_user,
 def test_staff_have_no_my_demands_page(client, office_clerk):
     client.force_login(office_clerk)
     assert client.get(MINE).status_code == 403
+
+
+def test_enterprise_sees_the_result_of_its_demand_and_a_way_to_rate_it(client, office_clerk, lead_handler, enterprise_user, specialist):
+    from tickets import workflow
+    from tickets.tests.helpers import register
+
+    mine = register(enterprise_user, channel="online")
+    mine = workflow.demand_form_ticket(actor=office_clerk, demand=mine, category="consultation", lead_department="anshun-scjg")
+    merged = register(specialist, channel="hall", enterprise_name=enterprise_user.enterprise.name,
+                      enterprise_uscc=enterprise_user.enterprise.uscc)
+    from django.utils import timezone
+    workflow.demand_merge(actor=office_clerk, demand=merged, into=mine.ticket_id,
+                          consent={"by": "刘晓燕", "method": "phone", "at": timezone.now()})
+    ticket = workflow.ticket_sign(actor=lead_handler, ticket=mine.ticket)
+    workflow.ticket_close(actor=lead_handler, ticket=ticket, standard="resolved", result="已答复企业技改资金申报条件")
+    client.force_login(enterprise_user)
+    for demand in (mine, merged):
+        body = client.get(f"/demands/{demand.pk}/").content.decode()
+        assert "已答复企业技改资金申报条件" in body and "查看办理结果并评价" in body
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert 'data-testid="action-rate"' in page
