@@ -1098,15 +1098,8 @@ def _bool_field(value, field: str, label: str, errors: dict) -> bool | None:
     return None
 
 
-@transaction.atomic
-def ticket_callback(*, actor: User, ticket: Ticket, reached, satisfaction: str = "", consistent=None,
-                    meets_standard=None, note: str = "") -> Callback:
-    """全量回访 (§4.7): unreached attempts are recorded; a reached one archives the ticket or returns it for rework."""
-    ticket = _lock_ticket(ticket)
-    if not rules.may_call_back(ticket, actor):
-        raise PermissionDenied("只有本级联合服务办公室或企业服务专员可以回访。")
-    if ticket.state != Ticket.State.CLOSED:
-        raise Conflict(f"当前状态为“{ticket.get_state_display()}”，不能回访。")
+def _callback_answers(reached, satisfaction, consistent, meets_standard, note):
+    """Validated answers of a callback: a reached one needs all three answers, an unreached one a note of the attempt."""
     errors: dict[str, list[str]] = {}
     reached = _bool_field(reached, "reached", "是否联系上诉求人", errors)
     note = (note or "").strip()
@@ -1121,6 +1114,21 @@ def ticket_callback(*, actor: User, ticket: Ticket, reached, satisfaction: str =
             errors["note"] = ["未联系上时请记录联系情况（时间、号码、结果）。"]
     if errors:
         raise ValidationError(errors)
+    return reached, satisfaction, consistent, meets_standard, note
+
+
+@transaction.atomic
+def ticket_callback(*, actor: User, ticket: Ticket, reached, satisfaction: str = "", consistent=None,
+                    meets_standard=None, note: str = "") -> Callback:
+    """全量回访 (§4.7): unreached attempts are recorded; a reached one archives the ticket or returns it for rework."""
+    ticket = _lock_ticket(ticket)
+    if not rules.may_call_back(ticket, actor):
+        raise PermissionDenied("只有本级联合服务办公室或企业服务专员可以回访。")
+    if ticket.state != Ticket.State.CLOSED:
+        raise Conflict(f"当前状态为“{ticket.get_state_display()}”，不能回访。")
+    reached, satisfaction, consistent, meets_standard, note = _callback_answers(
+        reached, satisfaction, consistent, meets_standard, note
+    )
     now = timezone.now()
     returned = bool(reached) and not (consistent and meets_standard)
     record = Callback.objects.create(
@@ -1227,20 +1235,9 @@ def ticket_sampled_callback(*, actor: User, batch: SamplingBatch, ticket: Ticket
         raise PermissionDenied("只有上级联合服务办公室可以抽访。")
     if not batch.tickets.filter(pk=ticket.pk).exists():
         raise field_error("ticket", "该工单不在本抽访批次中。")
-    errors: dict[str, list[str]] = {}
-    reached = _bool_field(reached, "reached", "是否联系上诉求人", errors)
-    note = (note or "").strip()
-    if reached:
-        if satisfaction not in Satisfaction.values:
-            errors["satisfaction"] = ["请选择满意度。"]
-        consistent = _bool_field(consistent, "consistent", "回访情况是否与办结信息一致", errors)
-        meets_standard = _bool_field(meets_standard, "meets_standard", "是否符合办结标准", errors)
-    else:
-        satisfaction, consistent, meets_standard = "", None, None
-        if not note:
-            errors["note"] = ["未联系上时请记录联系情况（时间、号码、结果）。"]
-    if errors:
-        raise ValidationError(errors)
+    reached, satisfaction, consistent, meets_standard, note = _callback_answers(
+        reached, satisfaction, consistent, meets_standard, note
+    )
     record = Callback.objects.create(
         ticket=ticket, at=timezone.now(), by=actor, reached=reached, satisfaction=satisfaction, consistent=consistent,
         meets_standard=meets_standard, note=note, sampled=True, batch=batch,
