@@ -71,6 +71,12 @@ class EscalateTicketForm(TicketActionForm):
     reason = note_field("提级原因", placeholder="说明超出本级权限或需上级协调的理由")
     external_ref = forms.CharField(label="省级平台编号（如已提交）", required=False, max_length=64)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.ticket.region.parent_id is not None:
+            # A county escalates inside the system (a transfer demand of the city); no provincial number applies.
+            del self.fields["external_ref"]
+
 
 class CloseForm(TicketActionForm):
     standard = forms.ChoiceField(label="办结标准", choices=[("", "请选择办结标准"), *ClosureStandard.choices],

@@ -1214,8 +1214,9 @@ def ticket_rate(*, actor: User, ticket: Ticket, satisfaction: str, comment: str 
     ticket = _lock_ticket(ticket)
     if actor.role != Role.ENTERPRISE or not ticket.demands.filter(enterprise_id=actor.enterprise_id).exists():
         raise PermissionDenied("只有提出诉求的企业可以评价办理结果。")
-    if ticket.closed_at is None or ticket.state in (Ticket.State.TERMINATED, Ticket.State.ESCALATED):
-        raise Conflict("工单办结后才能评价。")
+    if ticket.state != Ticket.State.CLOSED:
+        # After closing and before the ticket is archived (archived tickets are read-only) or reworked.
+        raise Conflict(f"当前状态为“{ticket.get_state_display()}”，只能在办结后、归档前评价。")
     if Rating.objects.filter(ticket=ticket).exists():
         raise Conflict("该工单已评价过。")
     if satisfaction not in Satisfaction.values:

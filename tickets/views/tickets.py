@@ -71,11 +71,7 @@ def _own_link_unconfirmed(ticket: Ticket, user) -> bool:
 
 
 def _may_rate(ticket: Ticket, user) -> bool:
-    return (
-        ticket.closed_at is not None
-        and ticket.state not in (Ticket.State.TERMINATED, Ticket.State.ESCALATED)
-        and not Rating.objects.filter(ticket=ticket).exists()
-    )
+    return ticket.state == Ticket.State.CLOSED and not Rating.objects.filter(ticket=ticket).exists()
 
 
 def _rater(ticket: Ticket, user) -> bool:
@@ -330,15 +326,17 @@ def ticket_action(request, pk: int, action: str):
     if not form.is_valid():
         return _render_ticket(request, ticket, bound=(action, form))
     try:
-        ticket = spec.perform(actor=user, ticket=ticket, **form.workflow_kwargs())
+        spec.perform(actor=user, ticket=ticket, **form.workflow_kwargs())
     except ValidationError as exc:
         apply_errors(form, exc)
         return _render_ticket(request, ticket_for_user(user, pk), bound=(action, form))
     except Conflict as exc:
         messages.error(request, exc.message)
         return redirect("tickets:ticket_detail", pk=pk)
+    # Workflow functions return what they created (a ticket, a request, a callback …): read the ticket afresh.
+    ticket = Ticket.objects.select_related("lead_department").get(pk=pk)
     messages.success(request, spec.success.format(ticket=ticket))
-    return redirect("tickets:ticket_detail", pk=ticket.pk)
+    return redirect("tickets:ticket_detail", pk=pk)
 
 
 urlpatterns: list = [
