@@ -79,9 +79,10 @@ def test_extension_closure_callbacks_and_rating_appear_as_the_ticket_moves_on(of
         workflow.ticket_request_extension(actor=lead_handler, ticket=ticket, due_date=date(2026, 12, 1), reason="需现场核查")
         workflow.ticket_close(actor=lead_handler, ticket=ticket, standard="partial", result="已部分解决", explanation="书面释明")
         workflow.ticket_callback(actor=office_clerk, ticket=ticket, reached=False, note="无人接听")
+        # The enterprise rates while the ticket waits for its callback: a reached callback archives it (read-only).
+        workflow.ticket_rate(actor=enterprise_user, ticket=ticket, satisfaction="basically_satisfied", comment="还可以")
         workflow.ticket_callback(actor=office_clerk, ticket=ticket, reached=True, satisfaction="satisfied", consistent=True,
                                  meets_standard=True)
-        workflow.ticket_rate(actor=enterprise_user, ticket=ticket, satisfaction="basically_satisfied", comment="还可以")
         data = api_as(enterprise_user).get(f"/api/v1/tickets/{ticket.pk}/").json()
     assert data["state"] == "archived"
     assert data["closure"] == {"standard": "partial", "result": "已部分解决", "explanation": "书面释明"}
