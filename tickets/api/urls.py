@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tickets.api import demands, tickets
+from tickets.api import demands, escalations, tickets
 
 app_name = "tickets_api"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("tickets/<int:pk>/", tickets.TicketDetailView.as_view(), name="ticket-detail"),
     path("tickets/<int:pk>/attachments/", tickets.TicketAttachmentView.as_view(), name="ticket-attachments"),
     path("tickets/<int:pk>/actions/<str:action>/", tickets.TicketActionView.as_view(), name="ticket-action"),
+    path("escalations/", escalations.EscalationListView.as_view(), name="escalation-list"),
+    path("escalations/<int:pk>/update/", escalations.EscalationUpdateView.as_view(), name="escalation-update"),
 ]
