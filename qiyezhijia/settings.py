@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "tickets",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 # --- Email -------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "企业之家 <noreply@qiyezhijia.local>")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# Absolute address of the platform, put before the links in notification emails (empty: emails carry the path only).
+SITE_URL = env_str("SITE_URL", "")
+
+# --- SMS -----------------------------------------------------------------------
+# Dotted path of a notifications.sms.SMSSender subclass; the default writes each text to the log.
+SMS_SENDER = env_str("SMS_SENDER", "notifications.sms.LoggingSMSSender")
 
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {

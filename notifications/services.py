@@ -1,0 +1,132 @@
+"""Notify people of events (SPEC §7): the in-app centre, email and SMS.
+
+Every function only queues work with `transaction.on_commit`: nothing is recorded or sent when the caller's transaction
+rolls back. The same `key` reaches the same person at most once (a unique constraint on (recipient, key)), and each
+email address / phone number gets at most one message per key, so a retried action or a re-run sweep never notifies twice.
+Delivery failures are logged and never break the action that caused them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+
+from accounts.models import Department, Role, User
+from notifications.models import Delivery, Notification
+from notifications.sms import get_sms_sender
+
+logger = logging.getLogger("notifications")
+
+TITLE_LIMIT = Notification._meta.get_field("title").max_length
+KEY_LIMIT = Notification._meta.get_field("key").max_length
+URL_LIMIT = Notification._meta.get_field("url").max_length
+
+
+def notify(*, recipients, event: str, key: str, title: str, body: str = "", url: str = "") -> None:
+    """Queue one notification per recipient (accounts.User), plus email/SMS where the user has an address."""
+    _queue(recipients=recipients, event=event, key=key, title=title, body=body, url=url)
+
+
+def notify_department(department, *, event: str, key: str, title: str, body: str = "", url: str = "") -> None:
+    """Every active handler (涉企服务工作人员) of `department`."""
+    if department is None:
+        return
+    recipients = User.objects.filter(department=department, role=Role.HANDLER, is_active=True)
+    _queue(recipients=recipients, event=event, key=key, title=title, body=body, url=url)
+
+
+def notify_region_office(region, *, event: str, key: str, title: str, body: str = "", url: str = "") -> None:
+    """Every active office-role user of the department hosting `region`'s joint service office."""
+    if region is None:
+        return
+    recipients = User.objects.filter(
+        department__region=region,
+        department__kind=Department.Kind.OFFICE_HOST,
+        department__active=True,
+        role=Role.OFFICE,
+        is_active=True,
+    )
+    _queue(recipients=recipients, event=event, key=key, title=title, body=body, url=url)
+
+
+def notify_enterprise(demand, *, event: str, key: str, title: str, body: str = "", url: str = "") -> None:
+    """The enterprise users of `demand.enterprise`, and an SMS to the requester's phone; nobody for anonymous demands."""
+    if demand is None or demand.anonymous or not demand.enterprise_id:
+        return
+    recipients = User.objects.filter(enterprise_id=demand.enterprise_id, role=Role.ENTERPRISE, is_active=True)
+    phones = [demand.requester_phone] if demand.requester_phone else []
+    _queue(recipients=recipients, event=event, key=key, title=title, body=body, url=url, extra_phones=phones)
+
+
+# --- delivery ------------------------------------------------------------------------------------------------------
+def _queue(*, recipients, event: str, key: str, title: str, body: str, url: str, extra_phones: Iterable[str] = ()) -> None:
+    if not key:
+        raise ValueError("notify() needs a non-empty key")
+    # Evaluate the recipients now: a lazy queryset read after commit could see other people.
+    recipient_ids = sorted({user.pk for user in recipients if user.is_active})
+    phones = [phone.strip() for phone in extra_phones if phone and phone.strip()]
+    if not recipient_ids and not phones:
+        return
+    message = {
+        "event": event[:32],
+        "key": key[:KEY_LIMIT],
+        "title": title[:TITLE_LIMIT],
+        "body": body,
+        "url": url if len(url) <= URL_LIMIT else "",
+    }
+    transaction.on_commit(lambda: _deliver(recipient_ids, message, phones), robust=True)
+
+
+def _deliver(recipient_ids: list[int], message: dict, extra_phones: list[str]) -> None:
+    """1. record the in-app notifications that do not exist yet; 2. email/SMS only the people newly notified."""
+    emails: list[str] = []
+    phones: list[str] = []
+    for user in User.objects.filter(pk__in=recipient_ids).only("pk", "email", "phone"):
+        _, created = Notification.objects.get_or_create(
+            recipient=user,
+            key=message["key"],
+            defaults={k: message[k] for k in ("event", "title", "body", "url")},
+        )
+        if not created:
+            continue
+        if user.email:
+            emails.append(user.email)
+        if user.phone:
+            phones.append(user.phone)
+    phones.extend(extra_phones)
+    text = _text(message)
+    for address in dict.fromkeys(emails):
+        _send(Delivery.Channel.EMAIL, address, message, lambda a=address: _email(a, message, text))
+    for phone in dict.fromkeys(phones):
+        _send(Delivery.Channel.SMS, phone, message, lambda p=phone: get_sms_sender().send(p, f"【企业之家】{text}"))
+
+
+def _text(message: dict) -> str:
+    return f"{message['title']}。{message['body']}".rstrip("。") if message["body"] else message["title"]
+
+
+def _email(address: str, message: dict, text: str) -> None:
+    body = text
+    if message["url"]:
+        body += f"\n\n详情：{settings.SITE_URL.rstrip('/')}{message['url']}" if settings.SITE_URL else f"\n\n详情页面：{message['url']}"
+    send_mail(f"【企业之家】{message['title']}", body, None, [address], fail_silently=False)
+
+
+def _send(channel: str, address: str, message: dict, send) -> None:
+    """Claim (channel, address, key) first, so a second run never sends again; then send and record the outcome."""
+    try:
+        with transaction.atomic():
+            delivery = Delivery.objects.create(channel=channel, address=address, key=message["key"], event=message["event"])
+    except IntegrityError:
+        return
+    try:
+        send()
+    except Exception as exc:  # a gateway failure must never undo or break the action that caused it
+        logger.exception("notification %s via %s to %s failed", message["key"], channel, address)
+        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=str(exc)[:500])
+    else:
+        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENT)
