@@ -9,6 +9,7 @@ from tickets.models.handling import (
     TerminationRequest,
 )
 from tickets.models.demand import ConsultRequest, Demand, DemandEvent, ProvincialEscalation
+from tickets.models.supervision import Supervision, Urge
 from tickets.models.ticket import TicketCoDepartment, Ticket, TicketEvent
 
 __all__ = [
@@ -27,8 +28,10 @@ __all__ = [
     "DemandEvent",
     "NumberSequence",
     "ProvincialEscalation",
+    "Supervision",
     "Ticket",
     "TicketCoDepartment",
     "TicketEvent",
+    "Urge",
     "WorkflowSettings",
 ]

@@ -61,6 +61,7 @@ class ImmutableEntry(models.Model):
         "request_termination": "申请终止办理", "decide_termination": "终止办理审批", "escalation_update": "提级进展",
         "close": "办结", "callback": "回访", "return_for_rework": "退回重办", "request_review": "申请复查复核",
         "review": "复查复核", "rate": "企业评价", "sampled_callback": "抽访",
+        "supervise": "督办", "supervision_answer": "督办回复", "urge": "催办",
     }
 
     @property
