@@ -18,6 +18,7 @@ from django_fsm import can_proceed
 
 from accounts import uscc as uscc_rules
 from accounts.models import Department, Domain, Enterprise, Region, Role, User
+from notifications import events as notices
 from tickets import rules
 from tickets.errors import Conflict, PermissionDenied, field_error
 from tickets.models import (
@@ -511,6 +512,8 @@ def demand_form_ticket(
     demand.triage_due_at = None
     demand.save(update_fields=["state", "ticket", "decided_at", "triage_due_at"])
     _demand_event(demand, actor, "ticket", before, f"形成工单 {ticket.number}，派至{lead.name}" + (f"。{note}" if note else ""), at=now)
+    notices.ticket_dispatched(ticket, co_departments=co)
+    notices.ticket_formed(demand, ticket)
     return demand
 
 
@@ -551,6 +554,7 @@ def demand_merge(*, actor: User, demand: Demand, into, consent: dict | None = No
     demand.save(update_fields=["state", "ticket", "consent_by", "consent_method", "consent_at", "decided_at", "triage_due_at"])
     _demand_event(demand, actor, "merge", before, f"经{by}同意（{ConsentMethod(method).label}），合并至工单 {target.number}")
     _ticket_event(target, actor, "merge", target.state, f"合并诉求 {demand.number}（{Channel(demand.channel).label}）")
+    notices.demand_merged(demand, target)
     return demand
 
 
@@ -566,6 +570,7 @@ def demand_request_materials(*, actor: User, demand: Demand, missing: str) -> De
     demand.triage_due_at = None
     demand.save(update_fields=["state", "missing_materials", "materials_requested_at", "triage_due_at"])
     _demand_event(demand, actor, "supplement_requested", before, f"需补充：{missing}")
+    notices.materials_requested(demand)
     return demand
 
 
@@ -743,6 +748,7 @@ def ticket_object(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
     ticket.disputed_by_department = ticket.lead_department
     ticket.save(update_fields=["state", "dispute_reason", "disputed_at", "disputed_by_department"])
     _ticket_event(ticket, actor, "object", before, reason, internal=True)
+    notices.objection_raised(ticket)
     return ticket
 
 
@@ -778,6 +784,7 @@ def _redispatch(ticket: Ticket, *, actor: User, lead_department, co_departments,
     if co is not None:
         text += "；协办部门：" + ("、".join(d.name for d in co) or "无")
     _ticket_event(ticket, actor, action, before, text + (f"。{note}" if note else ""), internal=True)
+    notices.objection_resolved(ticket, action=action, objecting_department=ticket.disputed_by_department, co_departments=co or ())
     return ticket
 
 
@@ -803,6 +810,7 @@ def ticket_refer_to_government(*, actor: User, ticket: Ticket, note: str) -> Tic
     ticket.referral_note = note
     ticket.save(update_fields=["state", "referral_note"])
     _ticket_event(ticket, actor, "refer_to_government", before, note, internal=True)
+    notices.referred_to_government(ticket)
     return ticket
 
 
@@ -868,6 +876,7 @@ def ticket_add_co_department(*, actor: User, ticket: Ticket, department) -> Tick
         raise field_error("department", f"“{chosen.name}”已是协办部门。")
     link = TicketCoDepartment.objects.create(ticket=ticket, department=chosen, added_at=timezone.now(), added_by=actor)
     _ticket_event(ticket, actor, "add_co_department", ticket.state, chosen.name)
+    notices.co_department_added(ticket, link)
     return link
 
 
@@ -903,6 +912,7 @@ def ticket_co_feedback(*, actor: User, ticket: Ticket, content: str) -> TicketCo
     link.feedback, link.feedback_at = content, now
     link.save(update_fields=["confirmed_at", "feedback", "feedback_at"])
     _ticket_event(ticket, actor, "co_feedback", ticket.state, f"{link.department.name}：{content}", internal=True)
+    notices.co_feedback_given(ticket, link)
     return link
 
 
@@ -924,6 +934,7 @@ def ticket_request_extension(*, actor: User, ticket: Ticket, due_date, reason: s
         previous_due_at=ticket.handle_due_at,
     )
     _ticket_event(ticket, actor, "request_extension", ticket.state, f"承诺于 {due_date:%Y-%m-%d} 前办结。{reason}")
+    notices.extension_requested(ticket, request)
     return request
 
 
@@ -948,6 +959,7 @@ def ticket_decide_extension(*, actor: User, ticket: Ticket, approve: bool, note:
         ticket.save(update_fields=["handle_due_at", "handle_due_provisional"])
     verdict = f"同意延期至 {request.due_date:%Y-%m-%d}" if approve else "不同意延期"
     _ticket_event(ticket, actor, "decide_extension", ticket.state, verdict + (f"。{note}" if note else ""))
+    notices.extension_decided(ticket, request)
     return request
 
 
@@ -965,6 +977,7 @@ def ticket_request_termination(*, actor: User, ticket: Ticket, reason: str, note
         ticket=ticket, reason=reason, reason_note=note, requested_at=timezone.now(), requested_by=actor
     )
     _ticket_event(ticket, actor, "request_termination", ticket.state, f"{TerminationReason(reason).label}。{note}")
+    notices.termination_requested(ticket, request)
     return request
 
 
@@ -992,6 +1005,7 @@ def ticket_decide_termination(*, actor: User, ticket: Ticket, approve: bool, not
         ticket.terminated_at = now
         ticket.save(update_fields=["state", "terminated_at"])
     _ticket_event(ticket, actor, "decide_termination", before, ("同意终止办理" if approve else "不同意终止，继续办理") + (f"。{note}" if note else ""))
+    notices.termination_decided(ticket, request)
     return request
 
 
@@ -1088,6 +1102,7 @@ def ticket_close(*, actor: User, ticket: Ticket, standard: str, result: str, exp
     for upload in files:
         attach_file(actor=actor, ticket=ticket, upload=upload, kind=Attachment.Kind.EVIDENCE, check=False)
     _ticket_event(ticket, actor, "close", before, f"{ClosureStandard(standard).label}。{result}")
+    notices.result_given(ticket)
     return ticket
 
 
@@ -1151,6 +1166,9 @@ def ticket_callback(*, actor: User, ticket: Ticket, reached, satisfaction: str =
         ticket.save(update_fields=["state", "rework_count", "callback_due_at", "handle_started_at", "handle_due_at", "handle_due_provisional"])
         why = "与办结信息不一致" if not consistent else "不符合办结标准"
         _ticket_event(ticket, actor, "return_for_rework", before, f"回访{Satisfaction(satisfaction).label}，{why}，退回牵头部门重新办理。{note}")
+    if returned:
+        notices.returned_for_rework(ticket, record)
+    notices.called_back(ticket, record)
     return record
 
 
@@ -1164,6 +1182,7 @@ def ticket_request_review(*, actor: User, ticket: Ticket, reason: str) -> Review
     ticket.save(update_fields=["state"])
     review = Review.objects.create(ticket=ticket, reason=reason, requested_at=timezone.now(), requested_by=actor)
     _ticket_event(ticket, actor, "request_review", before, reason)
+    notices.review_requested(ticket, review)
     return review
 
 
@@ -1205,6 +1224,7 @@ def ticket_review(*, actor: User, ticket: Ticket, outcome: str, opinion: str, du
         review.decided_at, review.decided_by = now, actor
         review.save(update_fields=["outcome", "opinion", "rectify_due_date", "decided_at", "decided_by"])
     _ticket_event(ticket, actor, "review", before, text)
+    notices.review_decided(ticket, review, outcome=outcome, opinion=opinion, due_date=due_date)
     return review
 
 
