@@ -3,8 +3,10 @@
 from django.urls import include, path
 
 from accounts import api as accounts_api
+from reports import api as reports_api
 
 urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("stats/", reports_api.StatsView.as_view(), name="api-stats"),
     path("", include("tickets.api.urls")),
 ]
