@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "tickets",
+    "reports",
     "notifications",
 ]
 
@@ -170,6 +171,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", _NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", _NODE_MODULES / "bootstrap-icons" / "font"),
+    ("vendor/chart.js", _NODE_MODULES / "chart.js" / "dist"),
 ]
 STORAGES = {
     # Uploaded files are never served directly; permission-checked views stream them.
