@@ -285,7 +285,7 @@ def may_answer(supervision: Supervision, user) -> bool:
 @transaction.atomic
 def supervision_answer(*, actor: User, supervision: Supervision, content: str) -> Supervision:
     """The addressed department answers, once; the supervising office is told."""
-    supervision = Supervision.objects.select_for_update().select_related("department", "ticket").get(pk=supervision.pk)
+    supervision = Supervision.objects.select_for_update(of=("self",)).select_related("department", "ticket").get(pk=supervision.pk)
     if not may_answer(supervision, actor):
         raise PermissionDenied("只有被督办部门的工作人员可以回复督办。")
     if supervision.answered_at is not None:

@@ -19,7 +19,7 @@ from django_fsm import can_proceed
 from accounts import uscc as uscc_rules
 from accounts.models import Department, Domain, Enterprise, Region, Role, User
 from notifications import events as notices
-from tickets import rules
+from tickets import rules, supervision
 from tickets.errors import Conflict, PermissionDenied, field_error
 from tickets.models import (
     Attachment,
@@ -459,6 +459,7 @@ def _create_ticket(
         + ("（复杂）" if complex_ else ""),
         at=now,
     )
+    supervision.supervision_check_concentrated(ticket=ticket, now=now)
     return ticket
 
 
@@ -1169,6 +1170,7 @@ def ticket_callback(*, actor: User, ticket: Ticket, reached, satisfaction: str =
     if returned:
         notices.returned_for_rework(ticket, record)
     notices.called_back(ticket, record)
+    supervision.supervision_after_callback(ticket=ticket, callback=record, now=now)
     return record
 
 
@@ -1265,4 +1267,5 @@ def ticket_sampled_callback(*, actor: User, batch: SamplingBatch, ticket: Ticket
     )
     verdict = "未联系上" if not reached else (f"{Satisfaction(satisfaction).label}，抽访不合格" if record.failed else f"{Satisfaction(satisfaction).label}")
     _ticket_event(ticket, actor, "sampled_callback", ticket.state, f"{actor.department.region.name}抽访：{verdict}。{note}".rstrip("。"))
+    supervision.supervision_after_sampled_callback(ticket=ticket, callback=record, batch=batch, now=record.at)
     return record
