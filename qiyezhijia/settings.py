@@ -141,6 +141,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "tickets.tasks.heartbeat", "schedule": 60.0},
 }
+    "sweep-deadlines": {"task": "tickets.tasks.sweep_deadlines", "schedule": 300.0},
 
 # --- Authentication ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

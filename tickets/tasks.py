@@ -13,3 +13,11 @@ def heartbeat() -> str:
     stamp = timezone.now().isoformat()
     cache.set(HEARTBEAT_KEY, stamp, timeout=None)
     return stamp
+
+
+@shared_task
+def sweep_deadlines() -> str:
+    """The deadline sweep (SPEC §7) as of now; beat runs it every 5 minutes."""
+    from tickets.sweep import sweep
+
+    return sweep().summary()

@@ -10,6 +10,7 @@ from tickets.models.handling import (
 )
 from tickets.models.demand import ConsultRequest, Demand, DemandEvent, ProvincialEscalation
 from tickets.models.supervision import Supervision, Urge
+from tickets.models.sweep import ClockAlert, SweepState
 from tickets.models.ticket import TicketCoDepartment, Ticket, TicketEvent
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Attachment",
     "CalendarException",
     "CalendarYear",
+    "ClockAlert",
     "ConsultRequest",
     "DeadlinePolicy",
     "Demand",
@@ -29,6 +31,7 @@ __all__ = [
     "NumberSequence",
     "ProvincialEscalation",
     "Supervision",
+    "SweepState",
     "Ticket",
     "TicketCoDepartment",
     "TicketEvent",

@@ -62,6 +62,7 @@ class ImmutableEntry(models.Model):
         "close": "办结", "callback": "回访", "return_for_rework": "退回重办", "request_review": "申请复查复核",
         "review": "复查复核", "rate": "企业评价", "sampled_callback": "抽访",
         "supervise": "督办", "supervision_answer": "督办回复", "urge": "催办",
+        "clock_warning": "时限预警", "clock_overdue": "超期", "due_recomputed": "期限重算",
     }
 
     @property

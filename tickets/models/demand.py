@@ -140,7 +140,13 @@ class Demand(ConcurrentTransitionMixin, models.Model):
                 violation_error_message=_("收到时间不能晚于登记时间。"),
             ),
         ]
-        indexes = [models.Index(fields=["region", "state", "triage_due_at"])]
+        indexes = [
+            models.Index(fields=["region", "state", "triage_due_at"]),
+            # The deadline sweep reads only running triage clocks whose due instant falls in its window.
+            models.Index(
+                fields=["triage_due_at"], condition=Q(state__in=["registered", "consulting"]), name="demand_triage_due_running"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

@@ -98,6 +98,10 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["lead_department", "state"]),
             models.Index(fields=["region", "state"]),
+            # The deadline sweep reads only running clocks whose due instant falls in its window (tickets/sweep.py).
+            models.Index(fields=["sign_due_at"], condition=models.Q(state="dispatched"), name="ticket_sign_due_running"),
+            models.Index(fields=["handle_due_at"], condition=models.Q(state="handling"), name="ticket_handle_due_running"),
+            models.Index(fields=["callback_due_at"], condition=models.Q(state="closed"), name="ticket_callback_due_running"),
         ]
 
     def __str__(self) -> str:
