@@ -140,8 +140,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job of the platform is declared here and nowhere else.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "tickets.tasks.heartbeat", "schedule": 60.0},
-}
     "sweep-deadlines": {"task": "tickets.tasks.sweep_deadlines", "schedule": 300.0},
+}
 
 # --- Authentication ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
