@@ -46,6 +46,9 @@ MENU: list[MenuItem] = [
     MenuItem("登记诉求", "tickets:register", "journal-plus", REGISTRARS),
     MenuItem("诉求列表", "tickets:demand_list", "list-ul", REGISTRARS | {Role.GOVERNMENT, Role.LEADER}),
     MenuItem("工单列表", "tickets:ticket_list", "folder2-open", TICKET_READERS),
+    MenuItem("运行看板", "reports:dashboard", "speedometer2", frozenset({Role.LEADER, Role.OFFICE, Role.GOVERNMENT})),
+    MenuItem("台账", "reports:ledger", "journal-text", frozenset({Role.HANDLER, Role.OFFICE})),
+    MenuItem("运行报告", "reports:operations", "file-earmark-bar-graph", frozenset({Role.OFFICE, Role.LEADER, Role.GOVERNMENT})),
     MenuItem("API 文档", "api-docs", "braces", STAFF_ROLES - {Role.SUPERVISOR, Role.CHAMBER}),
     MenuItem("平台管理", "admin:index", "gear", frozenset({Role.ADMIN})),
 ]

@@ -11,6 +11,7 @@ admin.site.index_title = "基础数据与账号"
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("tickets.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", health.healthz, name="healthz"),
     path("api/v1/", include("qiyezhijia.api_urls")),

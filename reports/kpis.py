@@ -54,6 +54,10 @@ SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
 RESOLVED = (ClosureStandard.RESOLVED, ClosureStandard.PARTIAL)
 NOT_TICKETED = "not_ticketed"
 
+COUNT_NAMES = (
+    "tickets_dispatched", "signed", "signed_on_time", "first_closed", "closed_on_time", "closures", "resolved",
+    "callbacks", "satisfied", "archived", "reworked", "overdue_open",
+)
 RATE_NAMES = ("sign_on_time_rate", "close_on_time_rate", "resolution_rate", "satisfaction_rate", "rework_rate")
 
 
@@ -232,7 +236,13 @@ class Figures:
             "avg_handle_working_days": (
                 round(self.handle_days / self.handle_tickets, 2) if self.handle_tickets else None
             ),
-            "counts": dict(c),
+            "counts": {
+                **{name: c[name] for name in COUNT_NAMES},
+                "signed_late": c["signed"] - c["signed_on_time"],
+                "closed_late": c["first_closed"] - c["closed_on_time"],
+                "not_resolved": c["closures"] - c["resolved"],
+                "unsatisfied": c["callbacks"] - c["satisfied"],
+            },
         }
 
 

@@ -1,0 +1,145 @@
+"""The department ledger (台账, SPEC §9, seed §3.6.7): every demand a department handled as lead or co-department,
+by quarter, and the operations report's lists. Rows are plain values, so the page and the .xlsx show the same."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from accounts.models import Department
+from reports.kpis import LOCAL_TZ, SATISFIED, first_close_due
+from tickets.models import Callback, Demand, Ticket, TicketCoDepartment
+from tickets.models.demand import Channel
+from tickets.models.handling import ClosureStandard, Satisfaction
+from tickets.models.ticket import Category
+
+LEDGER_HEADERS = [
+    "编号", "企业", "渠道", "类别", "诉求摘要", "受理时间", "派单时间", "签收时间", "办结时间", "办理期限", "是否按时",
+    "办结标准", "满意度", "重办次数", "承办方式",
+]
+
+
+def local(instant: datetime | None) -> datetime | None:
+    """A naive local time for a spreadsheet cell (Excel has no time zones; the platform's is Asia/Shanghai)."""
+    return instant.astimezone(LOCAL_TZ).replace(tzinfo=None) if instant else None
+
+
+def on_time_label(ticket: Ticket, now: datetime) -> str:
+    """是否按时: by the first close against the due then in force; an unfinished ticket says where it stands."""
+    if ticket.first_closed_at:
+        return "是" if ticket.first_closed_at <= ticket.due_at_first_close else "否"
+    if ticket.state == Ticket.State.TERMINATED:
+        return "已终止"
+    if ticket.state == Ticket.State.ESCALATED:
+        return "已提级"
+    if ticket.state in (Ticket.State.DISPATCHED, Ticket.State.DISPUTED, Ticket.State.GOVERNMENT_DECISION):
+        return "未签收"
+    if ticket.handle_due_at and now > ticket.handle_due_at:
+        return "已超期"
+    return "办理中"
+
+
+def latest_satisfaction(ticket: Ticket) -> str:
+    """The last reached full callback's rating (prefetched as `reached_callbacks`), else the enterprise's own."""
+    reached = ticket.reached_callbacks
+    if reached:
+        return str(Satisfaction(reached[-1].satisfaction).label)
+    rating = getattr(ticket, "rating", None)
+    return f"{Satisfaction(rating.satisfaction).label}（企业评价）" if rating else ""
+
+
+def _with_ledger_relations(tickets):
+    return tickets.annotate(due_at_first_close=first_close_due()).select_related("lead_department", "rating").prefetch_related(
+        Prefetch(
+            "callbacks",
+            queryset=Callback.objects.filter(reached=True, sampled=False).order_by("at", "id"),
+            to_attr="reached_callbacks",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    values: list
+    ticket_id: int
+
+
+def ledger_rows(department: Department, start: date, end: date, *, now: datetime | None = None) -> list[LedgerRow]:
+    """Demands whose ticket was formed (dispatched) in [start, end] with `department` as lead or co-department."""
+    now = now or timezone.now()
+    window = (
+        datetime.combine(start, datetime.min.time(), LOCAL_TZ),
+        datetime.combine(end, datetime.max.time(), LOCAL_TZ),
+    )
+    co = TicketCoDepartment.objects.filter(ticket=OuterRef("pk"), department=department)
+    tickets = _with_ledger_relations(
+        Ticket.objects.filter(Q(lead_department=department) | Exists(co), created_at__range=window)
+    )
+    tickets = {t.pk: t for t in tickets}
+    demands = (
+        Demand.objects.filter(ticket_id__in=tickets)
+        .only("id", "number", "enterprise_name", "anonymous", "channel", "title", "registered_at", "ticket_id")
+        .order_by("ticket__created_at", "number")
+    )
+    rows = []
+    for demand in demands:
+        t = tickets[demand.ticket_id]
+        rows.append(LedgerRow(ticket_id=t.pk, values=[
+            demand.number,
+            demand.enterprise_name or ("匿名" if demand.anonymous else ""),
+            str(Channel(demand.channel).label),
+            str(Category(t.category).label),
+            demand.title,
+            local(demand.registered_at),
+            local(t.created_at),
+            local(t.first_signed_at),
+            local(t.first_closed_at),
+            local(t.due_at_first_close if t.first_closed_at else t.handle_due_at),
+            on_time_label(t, now),
+            str(ClosureStandard(t.closure_standard).label) if t.closure_standard else "",
+            latest_satisfaction(t),
+            t.rework_count,
+            "牵头" if t.lead_department_id == department.pk else "协办",
+        ]))
+    return rows
+
+
+def unsatisfied_callbacks(scope) -> list[Callback]:
+    """Reached full callbacks in the period not rated satisfied or basically satisfied (the report's list)."""
+    from reports.kpis import ticket_q
+
+    return list(
+        Callback.objects.filter(ticket_q(scope, "ticket__"), scope.during("at"), reached=True, sampled=False)
+        .exclude(satisfaction__in=SATISFIED)
+        .select_related("ticket__lead_department", "ticket__region")
+        .order_by("at", "id")
+    )
+
+
+NOTABLE_ACTIONS = {
+    "escalate": "提级办理",
+    "refer_to_government": "报请政府确定牵头部门",
+    "decide_lead": "政府确定牵头部门",
+    "review": "复查复核",
+    "decide_termination": "终止办理",
+}
+
+
+def notable_events(scope) -> list:
+    """The period's notable items: escalations, disputes taken to the government, reviews and terminations."""
+    from reports.kpis import ticket_q
+    from tickets.models import TicketEvent
+
+    events = (
+        TicketEvent.objects.filter(ticket_q(scope, "ticket__"), scope.during("at"), action__in=list(NOTABLE_ACTIONS))
+        .exclude(Q(action="decide_termination") & ~Q(to_state=Ticket.State.TERMINATED))
+        .select_related("ticket__lead_department", "ticket__region")
+        .order_by("at", "id")
+    )
+    out = list(events)
+    for event in out:
+        event.kind_label = NOTABLE_ACTIONS[event.action]
+    return out

@@ -1,0 +1,311 @@
+"""Screens of the reports app: the leaders' dashboard with drill-down, the department ledger and the operations report."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.models import Department, Domain, Role
+from reports import kpis
+from reports.ledger import LEDGER_HEADERS, ledger_rows, notable_events, unsatisfied_callbacks
+from reports.scope import (
+    current_quarter,
+    parse_quarter,
+    parse_scope,
+    readable_regions,
+    require_reader,
+)
+from reports.xlsx import KPI_LABELS, ledger_response, report_response
+from tickets.deadlines import overdue_tickets_q
+from tickets.forms_office import paginate
+from tickets.models.demand import Channel
+from tickets.models.ticket import Category
+from tickets.views.tickets import enterprise_labels, running_due, with_list_relations
+
+app_name = "reports"
+UNITS = {"month": "按月", "week": "按周"}
+LEDGER_ROLES = (Role.HANDLER, Role.OFFICE)
+OVERDUE_ON_DASHBOARD = 20
+
+
+# --- shared pieces -----------------------------------------------------------------------------------------------
+def scope_params(scope: kpis.Scope, **overrides) -> dict[str, str]:
+    params = {
+        "region": scope.region.code,
+        "from": scope.start.isoformat(),
+        "to": scope.end.isoformat(),
+        "include_children": "true" if scope.include_children else "",
+        "department": scope.department.code if scope.department else "",
+        "channel": scope.channel,
+        "domain": scope.domain.code if scope.domain else "",
+        "category": scope.category,
+    }
+    params.update(overrides)
+    return {k: v for k, v in params.items() if v}
+
+
+def drill_url(scope: kpis.Scope, metric: str, **overrides) -> str:
+    return reverse("reports:drill") + "?" + urlencode(scope_params(scope, metric=metric, **overrides))
+
+
+def filter_choices(user, params) -> dict:
+    regions = readable_regions(user)
+    return {
+        "regions": regions,
+        "departments": Department.objects.filter(region__in=regions, active=True).select_related("region")
+        .order_by("region__sort_order", "code"),
+        "channels": Channel.choices,
+        "domains": Domain.objects.order_by("sort_order", "code"),
+        "categories": Category.choices,
+        "units": list(UNITS.items()),
+        "values": params,
+        "city": regions[0].level == "city",
+    }
+
+
+def _read_scope(request, *, extra=None):
+    """(scope, None) or (None, errors); outsiders' regions raise Http404, other roles PermissionDenied."""
+    require_reader(request.user)
+    try:
+        scope = parse_scope(request.user, request.GET, require_period=False)
+        if extra:
+            extra()
+    except ValidationError as exc:
+        return None, exc.message_dict
+    return scope, None
+
+
+def office_name(region) -> str:
+    host = Department.objects.filter(region=region, kind=Department.Kind.OFFICE_HOST, active=True).order_by("code").first()
+    office = f"{region.name}“企业之家”联合服务工作机制办公室"
+    return f"{office}（{host.name}）" if host else office
+
+
+# --- dashboard ---------------------------------------------------------------------------------------------------
+def _unit(request) -> str:
+    unit = request.GET.get("unit") or "month"
+    if unit not in UNITS:
+        raise ValidationError({"unit": ["统计粒度只能是按周（week）或按月（month）。"]})
+    return unit
+
+
+def _breakdown(scope, counts: dict, labels: dict, param: str) -> list[dict]:
+    return [
+        {"label": labels.get(code, code), "count": n, "url": drill_url(scope, "demands_received", **{param: code})}
+        for code, n in counts.items()
+    ]
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    scope, errors = _read_scope(request, extra=lambda: _unit(request))
+    context = {"choices": filter_choices(request.user, request.GET), "errors": errors, "kpi_labels": KPI_LABELS}
+    if errors:
+        return render(request, "reports/dashboard.html", context, status=400)
+    unit = _unit(request)
+    result = kpis.compute(scope)
+    trend = kpis.trend(scope, unit)
+    overdue = with_list_relations(kpis.drill_queryset(scope, "overdue_open")).annotate(running_due=running_due())
+    overdue = list(overdue.order_by(F("running_due").asc(nulls_last=True), "id")[:OVERDUE_ON_DASHBOARD])
+    enterprise_labels(overdue)
+    domains = dict(Domain.objects.values_list("code", "name"))
+    categories = {**dict(Category.choices), kpis.NOT_TICKETED: "未形成工单"}
+    for row in result["departments"]:
+        row["urls"] = {
+            metric: drill_url(scope, metric, department=row["department"])
+            for metric in ("tickets_dispatched", "signed_late", "not_resolved", "unsatisfied", "overdue_open")
+        }
+    context["choices"]["values"] = {**scope_params(scope), "unit": unit}
+    context.update({
+        "scope": scope,
+        "unit": unit,
+        "result": result,
+        "trend": trend,
+        "overdue": overdue,
+        "links": {metric: drill_url(scope, metric) for metric in kpis.DRILLS},
+        "by_channel": _breakdown(scope, result["by_channel"], dict(Channel.choices), "channel"),
+        "by_domain": _breakdown(scope, result["by_domain"], domains, "domain"),
+        "by_category": [
+            {"label": categories[code], "count": n,
+             "url": drill_url(scope, "demands_received", category=code) if code != kpis.NOT_TICKETED else None}
+            for code, n in result["by_category"].items()
+        ],
+        "chart_data": {
+            "trend": trend,
+            "channels": [[r["label"], r["count"]] for r in _breakdown(scope, result["by_channel"], dict(Channel.choices), "channel")],
+            "departments": [[r["name"], r["score"]] for r in result["departments"] if r["score"] is not None][:15],
+        },
+        "report_url": reverse("reports:operations") + "?" + urlencode(scope_params(scope)),
+    })
+    return render(request, "reports/dashboard.html", context)
+
+
+@require_GET
+@login_required
+def drill(request):
+    metric = request.GET.get("metric") or ""
+
+    def check_metric():
+        if metric not in kpis.DRILLS:
+            raise ValidationError({"metric": ["请选择要查看的统计项。"]})
+
+    scope, errors = _read_scope(request, extra=check_metric)
+    context = {"choices": filter_choices(request.user, request.GET), "errors": errors, "metric": metric}
+    if errors:
+        return render(request, "reports/drill.html", context, status=400)
+    queryset = kpis.drill_queryset(scope, metric)
+    if metric == "demands_received":
+        queryset = queryset.select_related("ticket", "region").order_by("received_at", "id")
+    else:
+        queryset = with_list_relations(queryset).annotate(running_due=running_due()).order_by("-created_at", "-id")
+    page = paginate(request, queryset)
+    if metric != "demands_received":
+        enterprise_labels(page.object_list)
+    context["choices"]["values"] = scope_params(scope)
+    context.update({
+        "scope": scope,
+        "title": kpis.DRILLS[metric],
+        "demands": metric == "demands_received",
+        "page": page,
+        "back_url": reverse("reports:dashboard") + "?" + urlencode(scope_params(scope)),
+    })
+    return render(request, "reports/drill.html", context)
+
+
+# --- ledger ------------------------------------------------------------------------------------------------------
+def _ledger_departments(user):
+    if user.role == Role.HANDLER:
+        return Department.objects.filter(pk=user.department_id)
+    return Department.objects.filter(region__in=readable_regions(user)).select_related("region").order_by(
+        "region__sort_order", "code"
+    )
+
+
+def _ledger_input(request):
+    """(department, quarter, start, end, errors). A department outside the user's reach is 404."""
+    user = request.user
+    if user.role not in LEDGER_ROLES or not user.department_id:
+        raise PermissionDenied("只有部门涉企服务工作人员和联合服务办公室可以查看台账。")
+    departments = _ledger_departments(user)
+    code = (request.GET.get("department") or "").strip()
+    if code:
+        department = departments.filter(code=code).first()
+        if department is None:
+            raise Http404("部门不存在或无权查看其台账。")
+    else:
+        department = user.department if user.role == Role.HANDLER else None
+    quarter = (request.GET.get("quarter") or "").strip() or current_quarter()
+    errors = {}
+    start = end = None
+    try:
+        start, end = parse_quarter(quarter)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if department is None and "department" in request.GET:
+        errors["department"] = ["请选择部门。"]
+    return departments, department, quarter.upper().replace("-", ""), start, end, errors
+
+
+@require_GET
+@login_required
+def ledger(request):
+    departments, department, quarter, start, end, errors = _ledger_input(request)
+    rows = ledger_rows(department, start, end) if department and not errors else None
+    context = {
+        "departments": departments,
+        "department": department,
+        "quarter": quarter,
+        "errors": errors,
+        "headers": LEDGER_HEADERS,
+        "rows": rows,
+        "download_url": reverse("reports:ledger_xlsx") + "?" + urlencode(
+            {"department": department.code, "quarter": quarter}
+        ) if department and not errors else None,
+    }
+    return render(request, "reports/ledger.html", context, status=400 if errors else 200)
+
+
+@require_GET
+@login_required
+def ledger_xlsx(request):
+    departments, department, quarter, start, end, errors = _ledger_input(request)
+    if department is None and not errors:
+        errors = {"department": ["请选择部门。"]}
+    if errors:
+        context = {"departments": departments, "department": department, "quarter": quarter, "errors": errors,
+                   "headers": LEDGER_HEADERS, "rows": None, "download_url": None}
+        return render(request, "reports/ledger.html", context, status=400)
+    return ledger_response(ledger_rows(department, start, end), department=department, quarter=quarter)
+
+
+# --- operations report -------------------------------------------------------------------------------------------
+def _report_context(scope) -> dict:
+    result = kpis.compute(scope)
+    overdue = list(
+        kpis.tickets_in_scope(scope).filter(overdue_tickets_q(timezone.now()))
+        .select_related("lead_department", "region").annotate(running_due=running_due())
+        .order_by(F("running_due").asc(nulls_last=True), "id")
+    )
+    return {
+        "scope": scope,
+        "result": result,
+        "trend": kpis.trend(scope, "month"),
+        "overdue": overdue,
+        "unsatisfied": unsatisfied_callbacks(scope),
+        "notable": notable_events(scope),
+        "channel_rows": [(str(Channel(code).label), n) for code, n in result["by_channel"].items()],
+        "office_name": office_name(scope.region),
+        "period": f"{scope.start:%Y年%m月%d日}至{scope.end:%Y年%m月%d日}",
+        "kpi_labels": KPI_LABELS,
+        "generated_at": timezone.localtime(),
+    }
+
+
+@require_GET
+@login_required
+def operations(request):
+    scope, errors = _read_scope(request)
+    if errors:
+        context = {"choices": filter_choices(request.user, request.GET), "errors": errors}
+        return render(request, "reports/operations.html", context, status=400)
+    context = _report_context(scope)
+    context.update({
+        "choices": {**filter_choices(request.user, request.GET), "values": scope_params(scope)},
+        "xlsx_url": reverse("reports:operations_xlsx") + "?" + urlencode(scope_params(scope)),
+        "chart_data": {"trend": context["trend"]},
+    })
+    return render(request, "reports/operations.html", context)
+
+
+@require_GET
+@login_required
+def operations_xlsx(request):
+    scope, errors = _read_scope(request)
+    if errors:
+        context = {"choices": filter_choices(request.user, request.GET), "errors": errors}
+        return render(request, "reports/operations.html", context, status=400)
+    context = _report_context(scope)
+    return report_response(
+        filename=f"运行报告-{scope.region.code}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.xlsx",
+        result=context["result"], overdue=context["overdue"], unsatisfied=context["unsatisfied"],
+        notable=context["notable"], office_name=context["office_name"], period=context["period"],
+    )
+
+
+urlpatterns = [
+    path("dashboard/", dashboard, name="dashboard"),
+    path("dashboard/tickets/", drill, name="drill"),
+    path("ledger/", ledger, name="ledger"),
+    path("ledger/download/", ledger_xlsx, name="ledger_xlsx"),
+    path("operations/", operations, name="operations"),
+    path("operations/download/", operations_xlsx, name="operations_xlsx"),
+]

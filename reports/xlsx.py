@@ -1,0 +1,111 @@
+"""Spreadsheets of the ledger and the operations report (openpyxl), with Chinese headers and labels."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from io import BytesIO
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from reports.kpis import RATE_NAMES
+from reports.ledger import LEDGER_HEADERS, local
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+KPI_LABELS = {
+    "demands_received": "受理诉求数",
+    "tickets_dispatched": "派发工单数",
+    "sign_on_time_rate": "按时签收率",
+    "close_on_time_rate": "按时办结率",
+    "resolution_rate": "解决率",
+    "satisfaction_rate": "满意率",
+    "rework_rate": "重办率",
+    "overdue_open": "当前超期未办结",
+    "avg_handle_working_days": "平均办理工作日",
+}
+
+
+def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list], widths: list[int] | None = None):
+    sheet = workbook.create_sheet(title)
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    for row in rows:
+        sheet.append(row)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, datetime):
+                cell.number_format = TIME_FORMAT
+    for index, width in enumerate(widths or [14] * len(headers), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _response(workbook: Workbook, filename: str) -> HttpResponse:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def ledger_workbook(rows, *, department, quarter: str) -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _sheet(workbook, f"台账 {quarter}", LEDGER_HEADERS, [row.values for row in rows],
+           [20, 24, 16, 12, 30, 17, 17, 17, 17, 17, 9, 24, 12, 9, 9])
+    workbook.properties.title = f"{department.name} {quarter} 企业诉求台账"
+    return workbook
+
+
+def ledger_response(rows, *, department, quarter: str) -> HttpResponse:
+    return _response(ledger_workbook(rows, department=department, quarter=quarter), f"台账-{department.code}-{quarter}.xlsx")
+
+
+def report_workbook(*, result: dict, overdue, unsatisfied, notable, office_name: str, period: str) -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    kpi = _sheet(workbook, "运行指标", ["指标", "数值"], [], [24, 16])
+    kpi.append(["编制单位", office_name])
+    kpi.append(["统计期间", period])
+    for name, label in KPI_LABELS.items():
+        value = result[name]
+        kpi.append([label, "—" if value is None else value])
+        if name in RATE_NAMES and value is not None:
+            kpi.cell(row=kpi.max_row, column=2).number_format = "0.0%"
+
+    ranking = [
+        [row["rank"] or "—", row["name"], row["tickets_dispatched"],
+         *["—" if row[n] is None else row[n] for n in ("sign_on_time_rate", "resolution_rate", "satisfaction_rate")],
+         "—" if row["score"] is None else row["score"], row["overdue_open"]]
+        for row in result["departments"]
+    ]
+    sheet = _sheet(workbook, "部门排名", ["名次", "牵头部门", "派发工单", "按时签收率", "解决率", "满意率", "综合得分", "超期未办结"],
+                   ranking, [8, 28, 10, 12, 10, 10, 10, 12])
+    for cells in sheet.iter_rows(min_row=2, min_col=4, max_col=7):
+        for cell in cells:
+            if isinstance(cell.value, float):
+                cell.number_format = "0.0%" if cell.column < 7 else "0.0000"
+
+    _sheet(workbook, "超期工单", ["工单编号", "标题", "牵头部门", "状态", "期限"], [
+        [t.number, t.title, t.lead_department.name, t.get_state_display(), local(t.running_due)] for t in overdue
+    ], [20, 36, 28, 14, 17])
+    _sheet(workbook, "不满意回访", ["工单编号", "标题", "牵头部门", "回访时间", "满意度", "回访记录"], [
+        [c.ticket.number, c.ticket.title, c.ticket.lead_department.name, local(c.at), c.get_satisfaction_display(), c.note]
+        for c in unsatisfied
+    ], [20, 36, 28, 17, 10, 40])
+    _sheet(workbook, "重要事项", ["时间", "事项", "工单编号", "标题", "牵头部门", "说明"], [
+        [local(e.at), e.kind_label, e.ticket.number, e.ticket.title, e.ticket.lead_department.name, e.note] for e in notable
+    ], [17, 18, 20, 36, 28, 50])
+    return workbook
+
+
+def report_response(*, filename: str, **kwargs) -> HttpResponse:
+    return _response(report_workbook(**kwargs), filename)
