@@ -5,6 +5,29 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+# The Chinese names of the event codes that notify() is called with; an unknown code shows as "通知".
+EVENT_LABELS = {
+    "dispatch": _("派单"),
+    "objection": _("办理异议"),
+    "objection_outcome": _("异议处理结果"),
+    "co_feedback": _("协办反馈"),
+    "extension_request": _("延期申请"),
+    "extension_decision": _("延期审批"),
+    "termination_request": _("终止申请"),
+    "termination_decision": _("终止审批"),
+    "return": _("退回重办"),
+    "review_request": _("复查复核申请"),
+    "review_outcome": _("复查复核结论"),
+    "clock_warning": _("即将超期"),
+    "clock_overdue": _("已超期"),
+    "supervision": _("督办"),
+    "supplement": _("补充材料"),
+    "ticket_formed": _("已受理"),
+    "result": _("办理结果"),
+    "callback": _("回访"),
+}
+
+
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(recipient=user)
@@ -42,6 +65,10 @@ class Notification(models.Model):
     @property
     def unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def event_label(self) -> str:
+        return str(EVENT_LABELS.get(self.event, _("通知")))
 
 
 class Delivery(models.Model):

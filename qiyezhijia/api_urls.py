@@ -3,10 +3,12 @@
 from django.urls import include, path
 
 from accounts import api as accounts_api
+from notifications import api as notifications_api
 from reports import api as reports_api
 
 urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("notifications/", notifications_api.NotificationListView.as_view(), name="api-notifications"),
     path("stats/", reports_api.StatsView.as_view(), name="api-stats"),
     path("", include("tickets.api.urls")),
 ]

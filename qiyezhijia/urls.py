@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("tickets.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", health.healthz, name="healthz"),
     path("api/v1/", include("qiyezhijia.api_urls")),
