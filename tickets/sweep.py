@@ -30,8 +30,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Department
-from notifications.services import notify_department, notify_region_office
+from accounts.models import Department, Role, User
+from notifications.services import notify
 from tickets import workflow
 from tickets.models import (
     ClockAlert,
@@ -225,23 +225,43 @@ def _url(due: _Due) -> str:
     return ""
 
 
-def _notify(due: _Due, kind: str, departments: dict[int, Department], now: datetime) -> None:
+class _Recipients:
+    """The people `notify_department` / `notify_region_office` would pick, read once per batch instead of once per mark."""
+
+    def __init__(self, departments: dict[int, Department], region_ids: set[int]):
+        self.departments = departments
+        regions = region_ids | {d.region_id for d in departments.values() if d.kind == Department.Kind.OFFICE_HOST}
+        self.handlers: dict[int, list[User]] = {}
+        for user in User.objects.filter(department_id__in=list(departments), role=Role.HANDLER, is_active=True):
+            self.handlers.setdefault(user.department_id, []).append(user)
+        self.offices: dict[int, list[User]] = {}
+        office_users = User.objects.filter(
+            department__region_id__in=list(regions), department__kind=Department.Kind.OFFICE_HOST,
+            department__active=True, role=Role.OFFICE, is_active=True,
+        ).select_related("department")
+        for user in office_users:
+            self.offices.setdefault(user.department.region_id, []).append(user)
+
+
+def _notify(due: _Due, kind: str, people: _Recipients) -> None:
+    """The responsible department (lead for sign/handling, the addressee for supervision answers), else the office;
+    the region's office also hears of every overdue clock. Each person once per mark (notification key)."""
     title, body = _describe(due, kind)
     event = "clock_warning" if kind == ClockAlert.Kind.WARNING else "clock_overdue"
     key = f"{kind}:{due.clock}:{due.subject}:{int(due.due_at.timestamp())}"
-    args = dict(event=event, key=key, title=title, body=body, url=_url(due))
-    department = departments.get(due.department_id) if due.department_id else None
-    office_notified = False
+    recipients: dict[int, User] = {}
+    department = people.departments.get(due.department_id) if due.department_id else None
     if department is not None:
         if department.kind == Department.Kind.OFFICE_HOST:
             # A supervision addressed to a (county) office: its office staff answer it.
-            notify_region_office(department.region, **args)
-            office_notified = department.region_id == due.region_id
+            chosen = people.offices.get(department.region_id, [])
         else:
-            notify_department(department, **args)
-    # The office of the region watches triage and callback clocks, and is told of every overdue clock.
-    if not office_notified and (department is None or kind == ClockAlert.Kind.OVERDUE):
-        notify_region_office(due.region_id, **args)  # it filters by region: the id is enough
+            chosen = people.handlers.get(department.pk, [])
+        recipients.update((user.pk, user) for user in chosen)
+    if department is None or kind == ClockAlert.Kind.OVERDUE:
+        recipients.update((user.pk, user) for user in people.offices.get(due.region_id, []))
+    if recipients:
+        notify(recipients=list(recipients.values()), event=event, key=key, title=title, body=body, url=_url(due))
 
 
 def _timeline(marked: list[tuple[_Due, str]], now: datetime) -> None:
@@ -283,9 +303,10 @@ def _mark(batch: list[_Due], now: datetime, result: SweepResult) -> None:
                     due.extra["ticket_state"] = states.get(due.timeline_ticket_id, "")
         _timeline(marked, now)
         department_ids = {due.department_id for due, _ in marked if due.department_id}
-        departments = Department.objects.select_related("region").in_bulk(department_ids) if department_ids else {}
+        departments = Department.objects.in_bulk(department_ids) if department_ids else {}
+        people = _Recipients(departments, {due.region_id for due, _ in marked})
         for due, kind in marked:
-            _notify(due, kind, departments, now)
+            _notify(due, kind, people)
             if kind == ClockAlert.Kind.WARNING:
                 result.warned += 1
             else:
