@@ -6,16 +6,11 @@ from accounts.models import Domain, Region
 from accounts.tests.factories import department
 from reports import kpis
 from reports.models import RankingWeights
-from reports.tests.builders import at, build_march
+from reports.tests.builders import at
 
 pytestmark = pytest.mark.django_db
 
 NOW = at(3, 31, 12)
-
-
-@pytest.fixture
-def march(office_clerk, lead_handler, other_handler):
-    return build_march(office_clerk, lead_handler, other_handler)
 
 
 def scope(**kwargs):
