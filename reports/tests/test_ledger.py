@@ -1,0 +1,129 @@
+"""The department ledger (台账): the page and the .xlsx, cell by cell; who may read whose; bad quarters."""
+
+from datetime import datetime
+from io import BytesIO
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports.ledger import LEDGER_HEADERS
+from reports.tests.builders import at
+from tickets import workflow
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, user, url):
+    client.force_login(user)
+    with time_machine.travel(at(3, 31, 12), tick=False):
+        return client.get(url)
+
+
+def workbook_rows(response):
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(BytesIO(response.content)).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_handler_downloads_own_department_ledger(client, march, lead_handler):
+    response = get(client, lead_handler, reverse("reports:ledger_xlsx") + "?quarter=2026Q1")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
+    rows = workbook_rows(response)
+    assert rows[0] == LEDGER_HEADERS
+    assert rows[0][:14] == ["编号", "企业", "渠道", "类别", "诉求摘要", "受理时间", "派单时间", "签收时间", "办结时间",
+                            "办理期限", "是否按时", "办结标准", "满意度", "重办次数"]
+    by_title = {row[4]: row for row in rows[1:]}
+    assert sorted(by_title) == ["二月工单", "工单A", "工单B", "工单C"]  # scjg leads these; D is sw's
+    e, a, b, c = by_title["二月工单"], by_title["工单A"], by_title["工单B"], by_title["工单C"]
+    assert a == [
+        march["A"].demands.get().number, "安顺测试科技有限公司", "12345/省长直通车等热线", "协调类", "工单A",
+        datetime(2026, 3, 2, 9, 0), datetime(2026, 3, 2, 9, 0), datetime(2026, 3, 2, 10, 0), datetime(2026, 3, 5, 10, 0),
+        datetime(2026, 3, 16, 23, 59, 59), "是", "企业需求得到解决", "满意", 0, "牵头",
+    ]
+    # B: auto-signed at its sign due; the extended due is the one in force; unsatisfied.
+    assert b[7] == datetime(2026, 3, 4, 23, 59, 59) and b[9] == datetime(2026, 3, 25, 23, 59, 59)
+    assert b[10:14] == ["是", "部分解决或因客观原因难以解决（已书面释明）", "不满意", 0]
+    # C: judged by its first close against the due then in force; its latest closure and callback; one rework.
+    assert c[2] == "政务大厅线下" and c[3] == "咨询类"
+    assert c[8] == datetime(2026, 3, 12, 10, 0) and c[9] == datetime(2026, 3, 10, 23, 59, 59)
+    assert c[10:14] == ["否", "应通过法定途径解决（已书面给出解决路径）", "基本满意", 1]
+    assert e[6] == datetime(2026, 2, 26, 9, 0)
+
+
+def test_ledger_counts_co_departments_and_open_tickets(client, office_clerk, lead_handler, other_handler):
+    from tickets.tests.helpers import dispatched_ticket
+
+    with time_machine.travel(at(3, 2), tick=False):
+        ticket = dispatched_ticket(office_clerk, lead=lead_handler.department.code, co=["anshun-sw"], title="协办工单")
+    with time_machine.travel(at(3, 3), tick=False):
+        workflow.ticket_sign(actor=lead_handler, ticket=ticket)
+    rows = workbook_rows(get(client, other_handler, reverse("reports:ledger_xlsx") + "?quarter=2026Q1"))
+    assert len(rows) == 2
+    row = rows[1]
+    assert row[4] == "协办工单" and row[14] == "协办"
+    assert row[8] is None and row[10] == "已超期" and row[11] is None and row[12] is None
+
+
+def test_ledger_page_shows_the_same_rows(client, march, lead_handler):
+    response = get(client, lead_handler, reverse("reports:ledger") + "?quarter=2026Q1")
+    assert response.status_code == 200
+    body = response.content.decode()
+    table = body.split('data-testid="ledger-table"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 5 and "工单C" in table and "工单D" not in table
+    assert "ledger-download" in body
+
+
+def test_office_downloads_any_department_of_its_region(client, march, office_clerk):
+    rows = workbook_rows(get(client, office_clerk, reverse("reports:ledger_xlsx") + "?quarter=2026Q1&department=anshun-sw"))
+    assert [row[4] for row in rows[1:]] == ["工单D"]
+    page = get(client, office_clerk, reverse("reports:ledger") + "?quarter=2026Q1&department=")
+    assert page.status_code == 400 and "请选择部门" in page.content.decode()
+
+
+def test_other_quarter_is_empty(client, march, lead_handler):
+    rows = workbook_rows(get(client, lead_handler, reverse("reports:ledger_xlsx") + "?quarter=2026-Q2"))
+    assert rows == [LEDGER_HEADERS]
+
+
+def test_handler_cannot_read_another_departments_ledger(client, march, lead_handler, outsider):
+    assert get(client, lead_handler, reverse("reports:ledger_xlsx") + "?quarter=2026Q1&department=anshun-sw").status_code == 404
+    assert get(client, lead_handler, reverse("reports:ledger") + "?department=anshun-sw").status_code == 404
+    assert get(client, outsider, reverse("reports:ledger_xlsx") + "?quarter=2026Q1&department=anshun-scjg").status_code == 404
+
+
+def test_county_office_cannot_read_city_departments(client, march, county_office):
+    assert get(client, county_office, reverse("reports:ledger_xlsx") + "?quarter=2026Q1&department=anshun-scjg").status_code == 404
+    assert get(client, county_office, reverse("reports:ledger_xlsx") + "?quarter=2026Q1&department=xixiu-scjg").status_code == 200
+
+
+@pytest.mark.parametrize("quarter", ["2026Q5", "2026", "Q1-2026", "abcdQ1", "1999Q1"])
+def test_bad_quarter_is_explained(client, lead_handler, quarter):
+    for name in ("reports:ledger", "reports:ledger_xlsx"):
+        response = get(client, lead_handler, reverse(name) + f"?quarter={quarter}")
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "季度" in body and ("格式不正确" in body or "有效范围" in body)
+        assert 'data-testid="ledger-errors"' in body
+
+
+@pytest.mark.parametrize("role_fixture", ["leader", "government_user", "specialist", "enterprise_user"])
+def test_other_roles_get_403(client, request, role_fixture):
+    user = request.getfixturevalue(role_fixture)
+    assert get(client, user, reverse("reports:ledger")).status_code == 403
+    assert get(client, user, reverse("reports:ledger_xlsx") + "?quarter=2026Q1").status_code == 403
+
+
+def test_post_is_405(client, lead_handler):
+    client.force_login(lead_handler)
+    assert client.post(reverse("reports:ledger")).status_code == 405
+    assert client.post(reverse("reports:ledger_xlsx")).status_code == 405
+
+
+def test_default_quarter_is_the_current_one(client, lead_handler):
+    client.force_login(lead_handler)
+    with time_machine.travel(at(8, 15, 12), tick=False):
+        body = client.get(reverse("reports:ledger")).content.decode()
+    assert 'value="2026Q3"' in body
