@@ -35,7 +35,7 @@
       data: {
         labels: labels,
         datasets: [
-          { label: "按时签收率", data: rate("sign_on_time_rate"), borderColor: "#0d6efd", spanGaps: true },
+          { label: "按时签收率", data: rate("sign_on_time_rate"), borderColor: "#0d6efd", backgroundColor: "#0d6efd", spanGaps: true },
           { label: "按时办结率", data: rate("close_on_time_rate"), borderColor: "#fd7e14", spanGaps: true },
           { label: "解决率", data: rate("resolution_rate"), borderColor: "#198754", spanGaps: true },
           { label: "满意率", data: rate("satisfaction_rate"), borderColor: "#d63384", spanGaps: true }
@@ -43,6 +43,7 @@
       },
       options: {
         responsive: true, maintainAspectRatio: false,
+        elements: { point: { radius: 3 } },
         scales: { y: { min: 0, max: 1, ticks: { callback: percent } } },
         plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + "：" + percent(c.parsed.y); } } } }
       }
