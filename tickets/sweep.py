@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 # transactions that committed after that sweep had read, and clocks moved slightly backwards by a calendar correction.
 MARGIN = timedelta(hours=6)
 BATCH = 500
+FUTURE_TOLERANCE = timedelta(minutes=5)
 
 CLOCK_LABELS = dict(ClockAlert.Clock.choices)
 
@@ -388,8 +389,10 @@ def sweep(now: datetime | None = None) -> SweepResult:
     _mark_all(_ticket_dues("callback", lower, upper, policies), now, result)
     _mark_all(_supervision_dues(lower, upper, policies), now, result)
 
-    # Never backwards: a sweep as of an earlier instant leaves the window of the real-time sweeps alone.
-    SweepState.objects.filter(pk=1).filter(Q(last_now__isnull=True) | Q(last_now__lt=now)).update(last_now=now)
+    # Never backwards: a sweep as of an earlier instant leaves the window of the real-time sweeps alone. Nor into the
+    # future: a rehearsal as of tomorrow must not make every real sweep until then a full catch-up.
+    if now <= timezone.now() + FUTURE_TOLERANCE:
+        SweepState.objects.filter(pk=1).filter(Q(last_now__isnull=True) | Q(last_now__lt=now)).update(last_now=now)
     SweepState.objects.filter(pk=1).update(finished_at=timezone.now())
     logger.info("deadline sweep as of %s: %s", now.isoformat(), result.summary())
     return result

@@ -25,8 +25,8 @@ def at(*args) -> datetime:
 
 
 def run(now, capture):
-    """One sweep as of `now`, with its after-commit notifications delivered."""
-    with capture(execute=True):
+    """One sweep as of `now` (the clock standing at `now`), with its after-commit notifications delivered."""
+    with time_machine.travel(now, tick=False), capture(execute=True):
         return sweep(now)
 
 
@@ -309,6 +309,14 @@ def test_a_sweep_reads_only_the_clocks_due_in_its_window(office_clerk, lead_hand
     SweepState.objects.all().delete()
     run(at(2026, 11, 6, 9, 5), django_capture_on_commit_callbacks)
     assert alerts(old) == [("handle", "overdue")]
+
+
+def test_a_sweep_as_of_a_future_instant_is_not_remembered(national_day_ticket, django_capture_on_commit_callbacks):
+    with time_machine.travel(at(2026, 10, 8, 9, 0), tick=False):
+        sweep(at(2026, 10, 20, 9, 0))  # a rehearsal
+        assert SweepState.objects.get().last_now is None
+        sweep(at(2026, 10, 8, 9, 0))
+    assert SweepState.objects.get().last_now == at(2026, 10, 8, 9, 0)
 
 
 def test_query_count_does_not_grow_with_tickets_outside_the_window(

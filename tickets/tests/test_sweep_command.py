@@ -17,6 +17,13 @@ pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.fixture(autouse=True)
+def _clock_after_the_instants_swept():
+    """Sweeps as of a future instant are not remembered: keep the clock after every `--now` used here."""
+    with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=SH), tick=False):
+        yield
+
+
 @pytest.fixture
 def ticket(office_clerk):
     with time_machine.travel(datetime(2026, 9, 30, 15, 0, tzinfo=SH), tick=False):
