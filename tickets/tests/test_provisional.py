@@ -193,3 +193,23 @@ def test_command_refuses_bad_years(year_end_clocks, value, message):
         call_command("recompute_provisional_deadlines", "--year", value, stdout=StringIO())
     assert message in str(excinfo.value)
     assert Ticket.objects.get(pk=year_end_clocks["sign"].pk).sign_due_provisional
+
+
+# --- through the calendar admin -------------------------------------------------------------------------------------
+def test_admin_adding_the_official_year_recounts_after_the_save(
+    year_end_clocks, client, django_user_model, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tickets.tests.test_calendar_admin import inline_post
+
+    client.force_login(django_user_model.objects.create_superuser(username="t_root", password=None))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:tickets_calendaryear_add"),
+            inline_post(None, [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"}], year="2027"),
+        )
+    assert response.status_code == 302
+    sign = Ticket.objects.get(pk=year_end_clocks["sign"].pk)
+    assert (sign.sign_due_at, sign.sign_due_provisional) == (end(2027, 1, 4), False)
+    assert sign.events.filter(action="due_recomputed").count() == 1
