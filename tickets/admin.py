@@ -5,7 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tickets.models import CalendarException, CalendarYear, DeadlinePolicy, Demand, Ticket, WorkflowSettings
+from tickets.models import CalendarException, CalendarYear, ClockAlert, DeadlinePolicy, Demand, Ticket, WorkflowSettings
 
 WEEKDAYS_ZH = "一二三四五六日"
 
@@ -149,3 +149,23 @@ class TicketAdmin(_ReadOnlyAdmin):
     search_fields = ["number", "title"]
     list_select_related = ["region", "lead_department"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ClockAlert)
+class ClockAlertAdmin(admin.ModelAdmin):
+    """What the deadline sweep recorded (tickets/sweep.py): written only by the sweep, looked at here."""
+
+    list_display = ["created_at", "kind", "clock", "subject", "due_at", "ticket", "demand", "supervision"]
+    list_filter = ["kind", "clock"]
+    search_fields = ["subject", "ticket__number", "demand__number", "supervision__number"]
+    list_select_related = ["ticket", "demand", "supervision"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -447,3 +447,17 @@ def test_two_sweeps_and_a_sign_at_once_apply_exactly_one_sign(committed_world):
     assert sum(r.auto_signed for r in results if not isinstance(r, str)) == (1 if signs == ["auto_sign"] else 0)
     assert ClockAlert.objects.filter(ticket=ticket, kind="overdue").count() == 1
     assert Supervision.objects.filter(ticket=ticket).count() == (1 if signs == ["auto_sign"] else 0)
+
+
+# --- the admin only looks -----------------------------------------------------------------------------------------
+def test_admin_lists_the_marks_read_only(national_day_ticket, client, django_user_model, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    run(at(2026, 10, 10, 0, 10), django_capture_on_commit_callbacks)
+    client.force_login(django_user_model.objects.create_superuser(username="t_root", password=None))
+    response = client.get(reverse("admin:tickets_clockalert_changelist"))
+    assert response.status_code == 200
+    assert national_day_ticket.number in response.content.decode()
+    alert = ClockAlert.objects.get()
+    assert client.post(reverse("admin:tickets_clockalert_delete", args=[alert.pk]), {"post": "yes"}).status_code == 403
+    assert ClockAlert.objects.filter(pk=alert.pk).exists()
