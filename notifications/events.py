@@ -78,9 +78,10 @@ def objection_resolved(ticket, *, action: str, objecting_department, co_departme
         title=f"工单待签收：{ticket.number}", body=f"{decided_by}确定由本部门牵头办理“{ticket.title}”，请在签收期限内签收。",
     )
     if objecting_department is not None and objecting_department != lead:
+        # No link: the ticket is no longer the objecting department's to see.
         notify_department(
-            objecting_department, event="objection_outcome", key=key, url=url,
-            title=f"异议处理结果：{ticket.number}", body=f"{decided_by}已改由{lead.name}牵头办理。",
+            objecting_department, event="objection_outcome", key=key,
+            title=f"异议处理结果：{ticket.number}", body=f"“{ticket.title}”：{decided_by}已改由{lead.name}牵头办理。",
         )
     for department in co_departments:
         notify_department(
@@ -208,3 +209,22 @@ def called_back(ticket, callback) -> None:
             demand, event="callback", key=f"ticket:{ticket.pk}:callback:{callback.pk}", url=_demand_url(demand),
             title=f"{title}：{demand.number}", body=body,
         )
+
+
+# --- consultation (§4.2.1(3)) ------------------------------------------------------------------------------------
+def consultation_requested(demand, departments, *, at) -> None:
+    """Each consulted department's handlers and specialists are asked for an opinion."""
+    url = reverse("tickets:consult_inbox")
+    for department in departments:
+        people = User.objects.filter(department=department, role__in=(Role.HANDLER, Role.SPECIALIST), is_active=True)
+        notify(
+            recipients=people, event="consult", key=f"demand:{demand.pk}:consult:{department.pk}:{_at(at)}", url=url,
+            title=f"请提出会商意见：{demand.number}", body=demand.title,
+        )
+
+
+def opinion_given(demand, request) -> None:
+    notify_region_office(
+        demand.region, event="consult_opinion", key=f"demand:{demand.pk}:opinion:{request.pk}", url=_demand_url(demand),
+        title=f"会商意见已提出：{demand.number}", body=f"{request.department.name}：{request.opinion}",
+    )

@@ -610,6 +610,7 @@ def demand_consult(*, actor: User, demand: Demand, departments: Iterable) -> Dem
     for department in chosen:
         ConsultRequest.objects.create(demand=demand, department=department, requested_at=now, requested_by=actor)
     _demand_event(demand, actor, "consult", before, "会商部门：" + "、".join(d.name for d in chosen))
+    notices.consultation_requested(demand, chosen, at=now)
     return demand
 
 
@@ -632,6 +633,7 @@ def demand_give_opinion(*, actor: User, demand: Demand, content: str) -> Consult
     request.answered_by = actor
     request.save(update_fields=["opinion", "answered_at", "answered_by"])
     _demand_event(demand, actor, "opinion", demand.state, f"{actor.department.name}：{request.opinion}", internal=True)
+    notices.opinion_given(demand, request)
     return request
 
 

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import EnterpriseUserFactory
+from accounts.models import Role
+from accounts.tests.factories import EnterpriseUserFactory, UserFactory, department
 from notifications import events
 from notifications.models import Notification
 from tickets import workflow
@@ -82,6 +83,7 @@ def test_objection_tells_the_office_and_reassign_tells_the_new_lead_and_the_obje
     assert events_of(lead_handler) == ["objection_outcome"]
     outcome = Notification.objects.get(recipient=lead_handler, event="objection_outcome")
     assert f"改由{other_handler.department.name}牵头" in outcome.body
+    assert outcome.url == ""  # the ticket is no longer theirs to open
 
 
 def test_reassigning_to_the_same_lead_is_a_new_dispatch_for_it(run, office_clerk, lead_handler):
@@ -192,3 +194,16 @@ def test_refused_actions_notify_nobody(run, office_clerk, lead_handler, other_ha
     with pytest.raises(Exception):
         run(workflow.ticket_object, actor=other_handler, ticket=ticket, reason="不是我的")
     assert not Notification.objects.exists()
+
+
+def test_consultation_asks_the_departments_and_their_opinion_reaches_the_office(run, office_clerk, specialist, lead_handler):
+    fgw_handler = UserFactory(role=Role.HANDLER, department=department("anshun-fgw"))
+    demand = register(office_clerk)
+    run(workflow.demand_consult, actor=office_clerk, demand=demand, departments=["anshun-fgw"])
+    for user in (fgw_handler, specialist):  # the specialist conftest persona works in anshun-fgw
+        note = Notification.objects.get(recipient=user)
+        assert note.event == "consult" and note.url == reverse("tickets:consult_inbox") and demand.number in note.title
+    assert received(lead_handler) == [] and received(office_clerk) == []
+    run(workflow.demand_give_opinion, actor=fgw_handler, demand=demand, content="建议由市场监管局牵头")
+    opinion = Notification.objects.get(recipient=office_clerk)
+    assert opinion.event == "consult_opinion" and "建议由市场监管局牵头" in opinion.body
