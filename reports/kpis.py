@@ -35,13 +35,15 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     When,
 )
+from django.db.models import DateField
 from django.db.models.functions import Coalesce, Trunc, TruncDate
 from django.utils import timezone
 
 from accounts.models import Department, Domain, Region
-from reports.models import RankingWeights
+from reports.models import DemandDay, RankingWeights, TicketDay
 from tickets.deadlines import overdue_tickets_q
 from tickets.models import Callback, Demand, Ticket
 from tickets.models.demand import Channel
@@ -246,8 +248,34 @@ class Figures:
         }
 
 
+def uses_daily(scope: Scope) -> bool:
+    """The day rows (reports.daily) hold region × lead department × day; channel, domain and category filters are
+    answered from the tickets themselves."""
+    return not (scope.channel or scope.domain or scope.category)
+
+
+def _daily_department_figures(scope: Scope, now: datetime) -> dict[int, Figures]:
+    """Counts per lead department from the day rows (one query), and the open overdue tickets (one query)."""
+    figures: dict[int, Figures] = defaultdict(Figures)
+    rows = TicketDay.objects.filter(region_id__in=scope.region_ids, day__gte=scope.start, day__lte=scope.end)
+    if scope.department is not None:
+        rows = rows.filter(department_id=scope.department.pk)
+    names = [name for name in COUNT_NAMES if name != "overdue_open"] + ["handle_days", "handle_tickets"]
+    sums = {name: Sum(name) for name in names}
+    for row in rows.values("department_id").annotate(**sums).order_by():
+        entry = figures[row.pop("department_id")]
+        entry.handle_days += row.pop("handle_days")
+        entry.handle_tickets += row.pop("handle_tickets")
+        for name, value in row.items():
+            entry.counts[name] += value
+    overdue = tickets_in_scope(scope).filter(overdue_tickets_q(now)).values("lead_department_id").annotate(n=Count("id"))
+    for row in overdue.order_by():
+        figures[row["lead_department_id"]].counts["overdue_open"] += row["n"]
+    return figures
+
+
 def _department_figures(scope: Scope, now: datetime) -> dict[int, Figures]:
-    """Counts per lead department, in three queries (tickets, callbacks, sign/close day pairs)."""
+    """Counts per lead department, from the tickets, in three queries (tickets, callbacks, sign/close day pairs)."""
     figures: dict[int, Figures] = defaultdict(Figures)
     sets = _ticket_sets(scope, now)
     active = Q()
@@ -295,6 +323,22 @@ def _department_figures(scope: Scope, now: datetime) -> dict[int, Figures]:
     return figures
 
 
+def _daily_demand_breakdown(scope: Scope) -> dict:
+    rows = (
+        DemandDay.objects.filter(region_id__in=scope.region_ids, day__gte=scope.start, day__lte=scope.end)
+        .values("dimension", "code").annotate(n=Sum("count")).order_by()
+    )
+    out = {
+        "by_channel": {code: 0 for code in Channel.values},
+        "by_domain": {code: 0 for code in Domain.objects.order_by("sort_order", "code").values_list("code", flat=True)},
+        "by_category": {code: 0 for code in [*Category.values, NOT_TICKETED]},
+    }
+    for row in rows:
+        counts = out[f"by_{row['dimension']}"]
+        counts[row["code"]] = counts.get(row["code"], 0) + row["n"]
+    return {"demands_received": sum(out["by_channel"].values()), **out}
+
+
 def _demand_breakdown(scope: Scope) -> dict:
     rows = (
         demands_in_scope(scope)
@@ -331,10 +375,15 @@ def score(rates: dict, weights: RankingWeights) -> float | None:
     return round(sum(w * r for w, r in present) / total, 4)
 
 
-def compute(scope: Scope, *, now: datetime | None = None) -> dict:
-    """Every KPI of the scope, overall and per lead department (ranked by score, best first)."""
+def compute(scope: Scope, *, now: datetime | None = None, source: str = "auto") -> dict:
+    """Every KPI of the scope, overall and per lead department (ranked by score, best first).
+
+    `source` "auto" reads the day rows when the scope allows it (uses_daily), "live" always counts the tickets
+    (the reference the day rows are tested against)."""
     now = now or timezone.now()
-    per_department = _department_figures(scope, now)
+    daily = source == "auto" and uses_daily(scope)
+    figures = _daily_department_figures(scope, now) if daily else _department_figures(scope, now)
+    per_department = {pk: entry for pk, entry in figures.items() if any(entry.counts.values())}
     overall = Figures()
     for entry in per_department.values():
         for name, value in entry.counts.items():
@@ -360,7 +409,7 @@ def compute(scope: Scope, *, now: datetime | None = None) -> dict:
         "from": scope.start.isoformat(),
         "to": scope.end.isoformat(),
         "include_children": scope.include_children,
-        **_demand_breakdown(scope),
+        **(_daily_demand_breakdown(scope) if daily and scope.department is None else _demand_breakdown(scope)),
         **overall.as_dict(),
         "departments": ranking,
         "weights": {
@@ -393,14 +442,49 @@ def bucket_label(day: date, unit: str) -> str:
     return f"{day:%Y-%m}"
 
 
-def trend(scope: Scope, unit: str) -> list[dict]:
+def trend(scope: Scope, unit: str, *, source: str = "auto") -> list[dict]:
     """Per week or month of the period: demands received, tickets dispatched and first closed, and the on-time,
     resolution and satisfaction rates of that bucket (same definitions as compute)."""
     if unit not in ("week", "month"):
         raise ValueError(unit)
     keys = buckets(scope, unit)
     table = {k: defaultdict(int) for k in keys}
+    if source == "auto" and uses_daily(scope):
+        _daily_trend(scope, unit, table)
+    else:
+        _live_trend(scope, unit, table)
+    return _trend_rows(keys, table, unit)
 
+
+def _daily_trend(scope: Scope, unit: str, table: dict) -> None:
+    bucket = Trunc("day", unit, output_field=DateField())
+    rows = TicketDay.objects.filter(region_id__in=scope.region_ids, day__gte=scope.start, day__lte=scope.end)
+    if scope.department is not None:
+        rows = rows.filter(department_id=scope.department.pk)
+    names = ("tickets_dispatched", "signed", "signed_on_time", "first_closed", "closed_on_time", "closures", "resolved",
+             "callbacks", "satisfied")
+    for row in rows.annotate(bucket=bucket).values("bucket").annotate(**{n: Sum(n) for n in names}).order_by():
+        day = row.pop("bucket")
+        if day in table:
+            row["dispatched"] = row.pop("tickets_dispatched")
+            for name, value in row.items():
+                table[day][name] += value
+    if scope.department is not None:
+        demands = demands_in_scope(scope).filter(scope.during("received_at"))
+        for row in demands.annotate(bucket=Trunc("received_at", unit, tzinfo=LOCAL_TZ)).values("bucket").annotate(n=Count("id")).order_by():
+            day = row["bucket"].date()
+            if day in table:
+                table[day]["received"] += row["n"]
+        return
+    received = DemandDay.objects.filter(
+        region_id__in=scope.region_ids, day__gte=scope.start, day__lte=scope.end, dimension=DemandDay.Dimension.CHANNEL
+    )
+    for row in received.annotate(bucket=bucket).values("bucket").annotate(n=Sum("count")).order_by():
+        if row["bucket"] in table:
+            table[row["bucket"]]["received"] += row["n"]
+
+
+def _live_trend(scope: Scope, unit: str, table: dict) -> None:
     def grouped(queryset, field_name: str, **aggregates):
         rows = (
             queryset.filter(scope.during(field_name))
@@ -426,6 +510,9 @@ def trend(scope: Scope, unit: str) -> list[dict]:
         Callback.objects.filter(ticket_q(scope, "ticket__"), reached=True, sampled=False), "at",
         callbacks=Count("id"), satisfied=Count("id", filter=Q(satisfaction__in=SATISFIED)),
     )
+
+
+def _trend_rows(keys: list[date], table: dict, unit: str) -> list[dict]:
     out = []
     for day in keys:
         c = table[day]
