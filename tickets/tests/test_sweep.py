@@ -445,7 +445,9 @@ def test_two_sweeps_and_a_sign_at_once_apply_exactly_one_sign(committed_world):
     assert len(signs) == 1
     assert ticket.auto_signed == (signs == ["auto_sign"])
     assert sum(r.auto_signed for r in results if not isinstance(r, str)) == (1 if signs == ["auto_sign"] else 0)
-    assert ClockAlert.objects.filter(ticket=ticket, kind="overdue").count() == 1
+    # Marked once at most; not at all when the person's sign committed before either sweep read the running clocks.
+    marks = ClockAlert.objects.filter(ticket=ticket, clock="sign", kind="overdue").count()
+    assert marks == 1 if signs == ["auto_sign"] else marks <= 1
     assert Supervision.objects.filter(ticket=ticket).count() == (1 if signs == ["auto_sign"] else 0)
 
 
