@@ -149,3 +149,13 @@ def test_the_bell_shows_the_unread_count_on_every_page(client, lead_handler):
     make(lead_handler, read_at=timezone.now())
     inbox = client.get(reverse("tickets:inbox")).content.decode()
     assert bell_count(inbox) == "4" and "4 条未读" in inbox
+
+
+def test_the_bell_rides_on_the_query_that_loads_the_user(client, lead_handler, django_assert_max_num_queries):
+    make(lead_handler, 2)
+    client.force_login(lead_handler)
+    with django_assert_max_num_queries(50) as context:
+        html = client.get(reverse("accounts:home")).content.decode()
+    assert bell_count(html) == "2"
+    own_queries = [q["sql"] for q in context.captured_queries if 'FROM "notifications_notification"' in q["sql"]]
+    assert len(own_queries) == 1 and 'FROM "accounts_user"' in own_queries[0]
