@@ -276,6 +276,24 @@ def test_unanswered_supervision_is_warned_and_marked_overdue(
     assert notified(office_clerk, "clock_overdue") == ["clock_overdue"]
 
 
+def test_supervision_of_an_unregistered_matter_has_no_ticket_but_is_marked(
+    office_clerk, other_handler, lead_handler, django_capture_on_commit_callbacks
+):
+    from tickets.supervision import supervision_issue_unregistered
+
+    with time_machine.travel(at(2026, 2, 12, 10, 0), tick=False):
+        supervision = supervision_issue_unregistered(actor=office_clerk, department="anshun-sw", content="企业反映的事项未登记")
+    assert supervision.due_at == at(2026, 2, 14, 23, 59, 59)  # Fri Feb 13, make-up Sat Feb 14
+    result = run(at(2026, 2, 24, 9, 0), django_capture_on_commit_callbacks)
+    assert (result.warned, result.overdue) == (0, 1)
+    alert = ClockAlert.objects.get()
+    assert (alert.supervision_id, alert.ticket_id, alert.clock) == (supervision.pk, None, "supervision")
+    assert not TicketEvent.objects.filter(action__startswith="clock_").exists()
+    assert notified(other_handler, "clock_overdue") == ["clock_overdue"]
+    assert notified(office_clerk, "clock_overdue") == ["clock_overdue"]
+    assert notified(lead_handler) == []
+
+
 def test_an_answered_supervision_is_left_alone(office_clerk, lead_handler, django_capture_on_commit_callbacks):
     from tickets.supervision import supervision_answer
 
