@@ -8,6 +8,7 @@ ADMIN_GROUP = "系统管理员"
 ADMIN_MODELS = {
     "accounts": ["region", "domain", "department", "enterprise", "user"],
     "tickets": ["calendaryear", "calendarexception", "deadlinepolicy", "workflowsettings"],
+    "reports": ["rankingweights"],
     "authtoken": ["tokenproxy"],
     "auth": ["group"],
 }
