@@ -18,6 +18,12 @@ SH = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """The task's lock lives in the cache: a private one, so parallel test workers cannot hold each other's lock."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sweep-tests"}}
+
+
+@pytest.fixture(autouse=True)
 def _clock_after_the_instants_swept():
     """Sweeps as of a future instant are not remembered: keep the clock after every `--now` used here."""
     with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=SH), tick=False):
@@ -82,6 +88,21 @@ def test_celery_task_runs_the_same_sweep(ticket):
     with time_machine.travel(datetime(2026, 10, 10, 0, 10, tzinfo=SH), tick=False):
         summary = tasks.sweep_deadlines.apply().get()
     assert summary == "warned=0 overdue=1 auto_signed=1 supervisions=1"
+
+
+def test_celery_task_leaves_a_running_sweep_alone(ticket):
+    from django.core.cache import cache
+
+    cache.set(tasks.SWEEP_LOCK_KEY, "running", timeout=60)
+    try:
+        with time_machine.travel(datetime(2026, 10, 10, 0, 10, tzinfo=SH), tick=False):
+            assert tasks.sweep_deadlines.apply().get() == "skipped: a sweep is still running"
+    finally:
+        cache.delete(tasks.SWEEP_LOCK_KEY)
+    assert not ClockAlert.objects.exists()
+    with time_machine.travel(datetime(2026, 10, 10, 0, 10, tzinfo=SH), tick=False):
+        assert "overdue=1" in tasks.sweep_deadlines.apply().get()
+    assert cache.get(tasks.SWEEP_LOCK_KEY) is None
 
 
 def test_beat_runs_the_sweep_every_five_minutes():
