@@ -228,3 +228,11 @@ def opinion_given(demand, request) -> None:
         demand.region, event="consult_opinion", key=f"demand:{demand.pk}:opinion:{request.pk}", url=_demand_url(demand),
         title=f"会商意见已提出：{demand.number}", body=f"{request.department.name}：{request.opinion}",
     )
+
+
+def transfer_received(transfer, *, from_region) -> None:
+    """提级: the parent region's office has a new demand to triage within its 1-working-day clock."""
+    notify_region_office(
+        transfer.region, event="transfer", key=f"demand:{transfer.pk}:transfer", url=reverse("tickets:triage", args=[transfer.pk]),
+        title=f"{from_region.name}提级转办诉求待研判：{transfer.number}", body=transfer.title,
+    )

@@ -22,6 +22,7 @@ EVENT_LABELS = {
     "clock_overdue": _("已超期"),
     "supervision": _("督办"),
     "urge": _("催办"),
+    "transfer": _("提级转办"),
     "consult": _("会商"),
     "consult_opinion": _("会商意见"),
     "supplement": _("补充材料"),

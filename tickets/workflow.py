@@ -688,6 +688,7 @@ def _transfer_to_parent(*, demand: Demand, actor: User, parent: Region, reason: 
         triage_due_provisional=triage.provisional,
     )
     _demand_event(transfer, actor, "register", "", f"由{demand.region.name}提级转办（原诉求 {demand.number}）")
+    notices.transfer_received(transfer, from_region=demand.region)
     return transfer
 
 

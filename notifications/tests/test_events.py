@@ -207,3 +207,13 @@ def test_consultation_asks_the_departments_and_their_opinion_reaches_the_office(
     run(workflow.demand_give_opinion, actor=fgw_handler, demand=demand, content="建议由市场监管局牵头")
     opinion = Notification.objects.get(recipient=office_clerk)
     assert opinion.event == "consult_opinion" and "建议由市场监管局牵头" in opinion.body
+
+
+def test_a_county_escalation_reaches_the_city_office(run, county_office, office_clerk):
+    registrar = UserFactory(role=Role.HANDLER, department=department("xixiu-scjg"))
+    demand = register(registrar, channel="department", domain="market")
+    run(workflow.demand_escalate, actor=county_office, demand=demand, reason="跨县协调")
+    transfer = Demand.objects.get(source_demand=demand)
+    note = Notification.objects.get(recipient=office_clerk)
+    assert note.event == "transfer" and transfer.number in note.title and note.url == reverse("tickets:triage", args=[transfer.pk])
+    assert received(county_office) == []
