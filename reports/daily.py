@@ -142,12 +142,13 @@ def _upsert(table: str, key_columns: tuple[str, ...], key: tuple, counts: dict) 
 
 
 def apply_ticket_days(before: dict, after: dict) -> None:
-    for key, counts in _difference(before, after).items():
+    # Rows are locked in key order, so two transactions touching the same days cannot deadlock.
+    for key, counts in sorted(_difference(before, after).items()):
         _upsert(TicketDay._meta.db_table, ("day", "region_id", "department_id"), key, counts)
 
 
 def apply_demand_days(before: dict, after: dict) -> None:
-    for key, counts in _difference(before, after).items():
+    for key, counts in sorted(_difference(before, after).items()):
         _upsert(DemandDay._meta.db_table, ("day", "region_id", "dimension", "code"), key, counts)
 
 

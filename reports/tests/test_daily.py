@@ -92,3 +92,51 @@ def test_deleting_a_ticket_takes_its_counts_away(march):
     result = kpis.compute(scope(), now=NOW)
     assert result == kpis.compute(scope(), now=NOW, source="live")
     assert result["tickets_dispatched"] == 4 and result["overdue_open"] == 0
+
+
+# --- two people signing at once (PostgreSQL: two real connections) -----------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_signs_on_the_same_day_both_count():
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL and two real connections")
+    from accounts.models import Department, Domain, Role
+    from accounts.orgdata import load_organisation
+    from accounts.tests.factories import UserFactory
+    from tickets.calendar_seed import seed_calendar, seed_policies
+    from tickets.models import CalendarException, CalendarYear, DeadlinePolicy, WorkflowSettings
+    from tickets.workdays import reload_calendar
+
+    load_organisation(Region, Domain, Department)
+    seed_calendar(CalendarYear, CalendarException)
+    seed_policies(DeadlinePolicy, WorkflowSettings)
+    reload_calendar()
+    office = UserFactory(username="race_office", role=Role.OFFICE, department=department("anshun-zwfw"))
+    handlers = [UserFactory(username=f"race_handler{i}", role=Role.HANDLER, department=department("anshun-scjg")) for i in range(2)]
+    with time_machine.travel(at(3, 2), tick=False):
+        tickets = [dispatched_ticket(office, lead="anshun-scjg") for _ in range(2)]
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def sign(handler, ticket):
+        try:
+            barrier.wait(10)
+            workflow.ticket_sign(actor=handler, ticket=ticket)
+        except Exception as exc:  # reported below; a thread's exception would otherwise vanish
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sign, args=pair) for pair in zip(handlers, tickets)]
+    with time_machine.travel(at(3, 3), tick=False):  # patches the clock for every thread
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert errors == []
+    s = kpis.Scope(region=Region.objects.get(code="anshun"), start=date(2026, 3, 3), end=date(2026, 3, 3))
+    assert TicketDay.objects.get(day=date(2026, 3, 3)).signed == 2
+    assert kpis.compute(s, now=NOW) == kpis.compute(s, now=NOW, source="live")
