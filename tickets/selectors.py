@@ -1,10 +1,10 @@
 """Reads that carry permission knowledge: what each user may see. Objects outside one's scope are 404, never 403."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from accounts.models import Region, Role
-from tickets.models import ConsultRequest, Demand, Ticket, TicketCoDepartment
+from accounts.models import Region, Role, User
+from tickets.models import ConsultRequest, Demand, Supervision, Ticket, TicketCoDepartment
 
 # Roles that read everything in their region and the regions below it (a city sees its counties, §3.2.3–§3.2.4).
 _REGION_TREE_READERS = (Role.OFFICE, Role.GOVERNMENT, Role.LEADER)
@@ -98,9 +98,15 @@ def queue_counts(user) -> dict[str, int]:
     region_id = user.department.region_id
     handling = Q(state=Ticket.State.HANDLING)
     if user.role == Role.OFFICE:
-        counts["triage"] = Demand.objects.filter(
-            region_id=region_id, state__in=[Demand.State.REGISTERED, Demand.State.CONSULTING]
-        ).count()
+        # With the supervisions this office issued that await an answer, and those addressed to it (a county office
+        # answers the city's), in one round trip.
+        unanswered = Supervision.objects.filter(answered_at__isnull=True)
+        counts.update(_count_together(
+            user,
+            triage=Demand.objects.filter(region_id=region_id, state__in=[Demand.State.REGISTERED, Demand.State.CONSULTING]),
+            supervision_open=unanswered.filter(region_id=region_id),
+            supervision_inbox=unanswered.filter(department_id=user.department_id),
+        ))
         counts.update(
             Ticket.objects.filter(region_id=region_id).aggregate(
                 disputes=Count("id", filter=Q(state=Ticket.State.DISPUTED), distinct=True),
@@ -124,7 +130,50 @@ def queue_counts(user) -> dict[str, int]:
             )
         )
     if user.role in (Role.HANDLER, Role.SPECIALIST):
-        counts["consult"] = ConsultRequest.objects.filter(
-            department_id=user.department_id, answered_at__isnull=True, demand__state=Demand.State.CONSULTING
-        ).count()
+        together = {
+            "consult": ConsultRequest.objects.filter(
+                department_id=user.department_id, answered_at__isnull=True, demand__state=Demand.State.CONSULTING
+            )
+        }
+        if user.role == Role.HANDLER:
+            together["supervision_inbox"] = Supervision.objects.filter(department_id=user.department_id, answered_at__isnull=True)
+        counts.update(_count_together(user, **together))
     return counts
+
+
+class _SubqueryCount(Subquery):
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+def _count_together(user, **querysets: QuerySet) -> dict[str, int]:
+    """Several counts in one query (the menu runs on every page), anchored on the user's own row."""
+    counted = {name: _SubqueryCount(queryset.order_by().values("pk")) for name, queryset in querysets.items()}
+    return User.objects.filter(pk=user.pk).values(**counted).get()
+
+
+def supervisions_visible_to(user) -> QuerySet[Supervision]:
+    """Supervisions a user may read: those addressed to the own department, plus, for region readers, those issued in
+    their region (and, for the city, its counties); a specialist reads its region's; a handler those on its tickets."""
+    supervisions = Supervision.objects.all()
+    if not user.is_authenticated or not user.department_id:
+        return supervisions.none()
+    own = Q(department_id=user.department_id)
+    if user.role in _REGION_TREE_READERS:
+        return supervisions.filter(own | Q(region_id__in=_region_ids(user, with_children=True)))
+    if user.role == Role.SPECIALIST:
+        return supervisions.filter(own | Q(region_id=user.department.region_id))
+    if user.role == Role.HANDLER:
+        # Also those on tickets the department leads or helps with: the ticket page lists them.
+        co = TicketCoDepartment.objects.filter(ticket=OuterRef("ticket_id"), department_id=user.department_id)
+        return supervisions.filter(own | Q(ticket__lead_department_id=user.department_id) | Q(Exists(co)))
+    return supervisions.none()
+
+
+def supervision_for_user(user, pk) -> Supervision:
+    try:
+        return supervisions_visible_to(user).select_related(
+            "region", "ticket", "department", "issued_by", "issuing_department", "answered_by"
+        ).get(pk=pk)
+    except (Supervision.DoesNotExist, ValueError, TypeError):
+        raise Http404("督办不存在或无权查看。") from None

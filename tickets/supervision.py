@@ -50,7 +50,7 @@ def _office_host(region: Region) -> Department | None:
 
 
 def _inbox_url(supervision: Supervision) -> str:
-    return reverse("tickets:ticket_detail", args=[supervision.ticket_id]) if supervision.ticket_id else ""
+    return reverse("tickets:supervision_inbox") + f"#supervision-{supervision.pk}"
 
 
 def _notify_addressee(supervision: Supervision) -> None:
@@ -181,7 +181,7 @@ def supervision_check_concentrated(*, ticket: Ticket, now: datetime) -> Supervis
             ticket.region, event="supervision", key=f"concentrated-alert:{supervision.pk}",
             title=f"集中投诉预警：{ticket.lead_department.name}·{ticket.domain.name}",
             body=f"近 30 日内投诉举报类工单 {len(window)} 件：{numbers}。已自动督办。",
-            url=reverse("tickets:ticket_detail", args=[ticket.pk]),
+            url=reverse("tickets:supervision_board"),
         )
     return supervision
 
@@ -300,7 +300,7 @@ def supervision_answer(*, actor: User, supervision: Supervision, content: str) -
     notify_region_office(
         supervision.region, event="supervision", key=f"supervision-answer:{supervision.pk}",
         title=f"{supervision.department.name}已回复督办 {supervision.number}{late}", body=content,
-        url=reverse("tickets:ticket_detail", args=[supervision.ticket_id]) if supervision.ticket_id else "",
+        url=reverse("tickets:supervision_board") + "?tab=answered",
     )
     return supervision
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Department
-from tickets import rules, workflow
+from tickets import rules, supervision, workflow
 from tickets.api.base import (
     Action,
     ActionView,
@@ -31,7 +31,7 @@ from tickets.api.base import (
 )
 from tickets.deadlines import overdue_tickets_q, ticket_clock
 from tickets.errors import PermissionDenied
-from tickets.models import Attachment, Ticket, TicketCoDepartment, TicketEvent
+from tickets.models import Attachment, Supervision, Ticket, TicketCoDepartment, TicketEvent
 from tickets.models.handling import Callback, ClosureStandard, ExtensionRequest, Rating
 from tickets.models.ticket import Category
 from tickets.selectors import demands_visible_to, ticket_for_user, tickets_visible_to
@@ -99,14 +99,12 @@ class RatingOut(serializers.ModelSerializer):
         fields = ["satisfaction", "comment", "at"]
 
 
-# Supervision (§7) has no model yet: the contract's shape is documented now and the list stays empty until it lands.
-class SupervisionOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    trigger = serializers.CharField()
-    form = serializers.CharField()
-    department = serializers.CharField()
-    due_at = serializers.DateTimeField()
-    answered_at = serializers.DateTimeField(allow_null=True)
+class SupervisionOut(serializers.ModelSerializer):
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Supervision
+        fields = ["id", "trigger", "form", "department", "due_at", "answered_at"]
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -158,7 +156,11 @@ class TicketSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(SupervisionOut(many=True))
     def get_supervisions(self, ticket):
-        return []
+        # Supervision is the administration's business: enterprises and outside registrars do not see it.
+        request = self.context.get("request")
+        if request is None or not sees_internal(request.user):
+            return []
+        return SupervisionOut(ticket.supervisions.all(), many=True).data
 
 
 def ticket_queryset(user, base=None):
@@ -177,6 +179,7 @@ def ticket_queryset(user, base=None):
         "attachments",
         "extensions",
         "callbacks",
+        Prefetch("supervisions", queryset=Supervision.objects.select_related("department").order_by("issued_at", "id")),
     )
 
 
@@ -311,6 +314,13 @@ class ReviewBody(serializers.Serializer):
     due_date = _date()
 
 
+class SuperviseBody(serializers.Serializer):
+    form = text()
+    trigger = text()
+    content = text()
+    department = code(help_text="被督办部门编码；缺省为牵头部门")
+
+
 class RateBody(serializers.Serializer):
     satisfaction = text()
     comment = text()
@@ -336,6 +346,8 @@ TICKET_ACTIONS: dict[str, Action] = {
     "request_review": Action("申请复查复核", ReasonBody, workflow.ticket_request_review),
     "review": Action("复查复核", ReviewBody, workflow.ticket_review),
     "rate": Action("企业评价", RateBody, workflow.ticket_rate),
+    "supervise": Action("督办", SuperviseBody, supervision.ticket_supervise),
+    "urge": Action("催办", NoteBody, supervision.ticket_urge),
 }
 
 

@@ -55,6 +55,8 @@ def test_automatic_supervision_is_raised_once_per_key(office_clerk, lead_handler
     assert TicketEvent.objects.filter(ticket=ticket, action="supervise").count() == 1
     # The lead department's handlers are told once; others are not.
     assert Notification.objects.filter(recipient=lead_handler, event="supervision").count() == 1
+    notice = Notification.objects.get(recipient=lead_handler, event="supervision")
+    assert notice.url == f"/supervisions/inbox/#supervision-{first.pk}" and "系统督办" in notice.title
     assert not Notification.objects.filter(recipient=office_clerk, event="supervision").exists()
 
 

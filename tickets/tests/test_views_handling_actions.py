@@ -73,7 +73,7 @@ def snapshot(ticket):
 
 def offered(response) -> set[str]:
     body = response.content.decode()
-    return {name for name in ALL_ACTIONS if f'data-testid="action-{name}"' in body}
+    return {name for name in [*ALL_ACTIONS, *SUPERVISION_ACTIONS] if f'data-testid="action-{name}"' in body}
 
 
 def field_error(response, action, field) -> str:
@@ -561,29 +561,33 @@ def test_the_enterprise_must_choose_a_satisfaction(client, office_clerk, lead_ha
 
 # --- which buttons the page offers ---------------------------------------------------------------------------------------
 LEAD_HANDLING = {"close", "add_co_department", "request_extension", "request_termination"}
+# Supervision and urging (SPEC §7) are open to the office (both), the specialist (urge) and the government (一事一议)
+# in every open state.
+SUPERVISION_ACTIONS = ["urge", "supervise", "special_supervise"]
+OFFICE_OPEN = {"urge", "supervise"}
 
 
 @pytest.mark.parametrize(
     ("state", "who", "expected"),
     [
         ("handling", "lead_handler", LEAD_HANDLING),
-        ("handling", "office_clerk", {"escalate"}),
-        ("handling", "specialist", set()),
-        ("handling", "government_user", set()),
+        ("handling", "office_clerk", {"escalate"} | OFFICE_OPEN),
+        ("handling", "specialist", {"urge"}),
+        ("handling", "government_user", {"special_supervise"}),
         ("pending_extension", "lead_handler", LEAD_HANDLING - {"request_extension"}),
-        ("pending_extension", "office_clerk", {"escalate", "decide_extension"}),
+        ("pending_extension", "office_clerk", {"escalate", "decide_extension"} | OFFICE_OPEN),
         ("pending_termination", "lead_handler", LEAD_HANDLING - {"request_termination"}),
-        ("pending_termination", "office_clerk", {"escalate", "decide_termination"}),
+        ("pending_termination", "office_clerk", {"escalate", "decide_termination"} | OFFICE_OPEN),
         ("co", "other_handler", {"co_confirm", "co_feedback"}),
         ("co_confirmed", "other_handler", {"co_feedback"}),
         ("co_closed", "other_handler", set()),
         ("closed", "lead_handler", set()),
-        ("closed", "office_clerk", {"callback"}),
-        ("closed", "specialist", {"callback"}),
-        ("closed", "government_user", set()),
+        ("closed", "office_clerk", {"callback"} | OFFICE_OPEN),
+        ("closed", "specialist", {"callback", "urge"}),
+        ("closed", "government_user", {"special_supervise"}),
         ("returned", "lead_handler", LEAD_HANDLING | {"request_review"}),
-        ("returned", "office_clerk", {"escalate"}),
-        ("review", "office_clerk", {"review"}),
+        ("returned", "office_clerk", {"escalate"} | OFFICE_OPEN),
+        ("review", "office_clerk", {"review"} | OFFICE_OPEN),
         ("review", "lead_handler", set()),
         ("terminated", "office_clerk", set()),
         ("terminated", "lead_handler", set()),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
 from accounts.models import Department, Region, Role
-from tickets import rules, workflow
+from tickets import rules, supervision, workflow
 from tickets.deadlines import overdue_tickets_q, ticket_clock
 from tickets.errors import Conflict
 from tickets.forms_handling import (
@@ -45,6 +45,7 @@ from tickets.forms_office import (
     TicketListFilterForm,
     paginate,
 )
+from tickets.forms_supervision import SpecialSuperviseForm, SuperviseForm, UrgeForm
 from tickets.models import Demand, DemandEvent, Rating, Ticket, TicketCoDepartment, TicketEvent
 from tickets.models.handling import Decision
 from tickets.selectors import ticket_for_user, tickets_visible_to
@@ -72,6 +73,10 @@ def _own_link_unconfirmed(ticket: Ticket, user) -> bool:
 
 def _may_rate(ticket: Ticket, user) -> bool:
     return ticket.state == Ticket.State.CLOSED and not Rating.objects.filter(ticket=ticket).exists()
+
+
+def _open(ticket: Ticket, user) -> bool:
+    return ticket.is_open
 
 
 def _rater(ticket: Ticket, user) -> bool:
@@ -153,6 +158,13 @@ ACTIONS: dict[str, Action] = {
                              "已提出复查复核建议，等待联合服务办公室研判。", icon="clipboard-check", style="outline-secondary"),
     "review": Action("uphold_review", ReviewForm, workflow.ticket_review, "作出复查复核结论",
                      "已作出工单 {ticket.number} 的复查复核结论。", icon="clipboard-check"),
+    "urge": Action(None, UrgeForm, supervision.ticket_urge, "催办", "已催办{ticket.lead_department.name}。", icon="bell",
+                   style="outline-warning", who=supervision.may_urge, when=_open),
+    "supervise": Action(None, SuperviseForm, supervision.ticket_supervise, "督办", "已就工单 {ticket.number} 发出督办。",
+                        icon="megaphone", style="outline-danger", who=rules.is_region_office, when=_open),
+    "special_supervise": Action(None, SpecialSuperviseForm, supervision.ticket_supervise, "专项督办（一事一议）",
+                                "已就工单 {ticket.number} 发出专项督办。", icon="megaphone", style="outline-danger",
+                                who=rules.is_region_government, when=_open),
     "rate": Action(None, RateForm, workflow.ticket_rate, "评价办理结果", "感谢您的评价。", icon="star",
                    who=_rater, when=_may_rate, enterprise=True),
 }
@@ -291,6 +303,8 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
         "callbacks": list(ticket.callbacks.select_related("by", "by__department")) if staff else [],
         "reviews": list(ticket.reviews.select_related("requested_by", "decided_by")) if staff else [],
         "rating": Rating.objects.filter(ticket=ticket).first(),
+        "supervisions": list(ticket.supervisions.select_related("department", "issued_by", "answered_by")) if staff else [],
+        "urges": list(ticket.urges.select_related("actor__department", "department")) if staff else [],
     }
     return render(request, "tickets/ticket_detail.html", context, status=status)
 
