@@ -5,7 +5,17 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tickets.models import CalendarException, CalendarYear, ClockAlert, DeadlinePolicy, Demand, Ticket, WorkflowSettings
+from tickets.models import (
+    CalendarException,
+    CalendarYear,
+    ClockAlert,
+    DeadlinePolicy,
+    Demand,
+    Supervision,
+    Ticket,
+    Urge,
+    WorkflowSettings,
+)
 
 WEEKDAYS_ZH = "一二三四五六日"
 
@@ -149,6 +159,34 @@ class TicketAdmin(_ReadOnlyAdmin):
     search_fields = ["number", "title"]
     list_select_related = ["region", "lead_department"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(_ReadOnlyAdmin):
+    """Supervisions are issued and answered through the screens and the API (tickets/supervision.py)."""
+
+    list_display = ["number", "form", "trigger", "department", "ticket", "automatic", "issued_at", "due_at", "answered_at"]
+    list_filter = ["form", "trigger", "automatic", "region"]
+    search_fields = ["number", "ticket__number", "content", "answer"]
+    list_select_related = ["department", "ticket"]
+    date_hierarchy = "issued_at"
+
+
+@admin.register(Urge)
+class UrgeAdmin(admin.ModelAdmin):
+    list_display = ["at", "ticket", "department", "actor", "note"]
+    search_fields = ["ticket__number", "note"]
+    list_select_related = ["ticket", "department", "actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ClockAlert)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Enterprise, User
-from tickets import workflow
+from tickets import supervision, workflow
 from tickets.models import Demand
 
 DEMO_PREFIX = "DEMO-"
@@ -112,6 +112,13 @@ def _callback(actor: str = "office", **answers):
     return _on_ticket(workflow.ticket_callback, actor, **data)
 
 
+def _answer_supervision(username: str, content: str):
+    def step(demand: Demand) -> None:
+        pending = Demand.objects.get(pk=demand.pk).ticket.supervisions.filter(answered_at__isnull=True).latest("issued_at")
+        supervision.supervision_answer(actor=_user(username), supervision=pending, content=content)
+    return step
+
+
 def _merge_into(key: str):
     def step(demand: Demand) -> None:
         target = Demand.objects.get(external_ref=f"{DEMO_PREFIX}{key}").ticket
@@ -192,9 +199,15 @@ def scenarios() -> list[_Scenario]:
         S("18", 4, "ent", _base("招聘高校毕业生的补贴政策", "我公司今年招聘了 12 名应届毕业生，想了解社保补贴如何申请。", "talent", channel="online"),
           [(2, _form("anshun-rsj", "consultation")), (5, _sign("handler_rsj"))]),
         S("19", 9, "spec_tcj", _base("投资协议约定的奖补资金未兑现", "按投资协议应于投产后兑现设备奖补，企业已投产半年仍未兑现。", "investment", **_other(0)),
-          [(2, _form("anshun-tcj", "coordination", complex_=True, co=("anshun-czj",))), (22, _sign("handler_tcj"))]),
+          [(2, _form("anshun-tcj", "coordination", complex_=True, co=("anshun-czj",))), (22, _sign("handler_tcj")),
+           (40, _on_ticket(supervision.ticket_supervise, "office", form="phone", trigger="overdue",
+                           content="电话督办：请加快设备奖补资金兑现进度，明确兑现时间。")),
+           (60, _answer_supervision("handler_tcj", "已与市财政局对接，奖补资金纳入本月拨付计划，月底前兑现。"))]),
         S("20", 12, "spec_fgw", _base("企业反映执法检查过于频繁", "一个月内接受不同部门检查 6 次，影响正常生产，希望统筹检查计划。", "business_env", **_other(1)),
-          [(2, _form("anshun-scjg", "complaint")), (6, _sign("handler_scjg"))]),
+          [(2, _form("anshun-scjg", "complaint")), (6, _sign("handler_scjg")),
+           (30, _on_ticket(supervision.ticket_urge, "spec_fgw", note="企业再次来电反映检查频繁，请尽快统筹检查计划。")),
+           (50, _on_ticket(supervision.ticket_supervise, "office", form="written", trigger="overdue",
+                           content="请书面说明统筹涉企检查计划的措施及办结时间，并于期限内回复。"))]),
         S("21", 3, "handler_gxj", _base("技改项目设备补助申报系统无法登录", "申报系统一直提示账号未激活，截止日期临近。", "policy", channel="department", self_handle=True, category="consultation", **_ent("ent"))),
         # --- merge into an open ticket ------------------------------------------------------------------------------
         S("22", 2, "spec_gsl", _base("增值税留抵退税进度（商会转述）", "商会活动中企业再次反映留抵退税进度问题，与热线反映为同一事项。", "tax", channel="hall", **_ent("ent")),

@@ -384,3 +384,22 @@ def test_urging_needs_a_note_and_an_open_ticket(office_clerk, lead_handler):
     with pytest.raises(Conflict, match="已归档"):
         ticket_urge(actor=office_clerk, ticket=archived, note="x")
     assert not Urge.objects.exists()
+
+
+# --- demo data and admin ----------------------------------------------------------------------------------------------
+def test_demo_data_gives_every_supervision_screen_something_to_show(admin_client):
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--quiet-logins")
+    assert {"phone", "written", "system"} <= set(Supervision.objects.values_list("form", flat=True))
+    assert Supervision.objects.filter(answered_at__isnull=False).exists()
+    assert Supervision.objects.filter(answered_at__isnull=True, form="written").exists()
+    assert Supervision.objects.filter(automatic=True, trigger="below_standard").exists()
+    assert Urge.objects.exists()
+    supervision = Supervision.objects.first()
+    # Read-only in the admin: issued and answered only through the workflow.
+    assert admin_client.get("/admin/tickets/supervision/").status_code == 200
+    page = admin_client.get(f"/admin/tickets/supervision/{supervision.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert admin_client.get("/admin/tickets/supervision/add/").status_code == 403
+    assert admin_client.get("/admin/tickets/urge/").status_code == 200
