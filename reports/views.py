@@ -122,7 +122,8 @@ def dashboard(request):
     for row in result["departments"]:
         row["urls"] = {
             metric: drill_url(scope, metric, department=row["department"])
-            for metric in ("tickets_dispatched", "signed_late", "not_resolved", "unsatisfied", "overdue_open")
+            for metric in ("tickets_dispatched", "signed_late", "closed_late", "not_resolved", "unsatisfied", "reworked",
+                           "overdue_open")
         }
     context["choices"]["values"] = {**scope_params(scope), "unit": unit}
     context.update({

@@ -177,3 +177,17 @@ def test_dashboard_query_count_does_not_grow_with_tickets(client, march, office_
     client.force_login(office_clerk)
     with time_machine.travel(at(3, 31, 12), tick=False), django_assert_max_num_queries(30):
         assert client.get(reverse("reports:dashboard") + MARCH).status_code == 200
+
+
+def test_ranking_rates_drill_into_their_department(client, march, office_clerk):
+    body = get(client, office_clerk, reverse("reports:dashboard") + MARCH).content.decode()
+    ranking = body.split('data-testid="ranking"')[1].split("</table>")[0]
+    link = ranking.split('title="查看超期办结的工单"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    params = parse_qs(urlparse(link).query)
+    assert params["metric"] == ["closed_late"] and params["department"] in (["anshun-scjg"], ["anshun-sw"])
+    scjg_link = [
+        part.split('"')[0].replace("&amp;", "&") for part in ranking.split('href="')[1:]
+        if "closed_late" in part and "anshun-scjg" in part
+    ][0]
+    table = get(client, office_clerk, scjg_link).content.decode().split('data-testid="drill-table"')[1].split("</table>")[0]
+    assert march["C"].number in table and march["A"].number not in table
