@@ -11,7 +11,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Department
+from accounts.models import Department, Role
 from tickets.api.base import ContentBody, ContractErrors
 from tickets.errors import PermissionDenied
 from tickets.models import Supervision
@@ -19,6 +19,8 @@ from tickets.selectors import supervision_for_user, supervisions_visible_to
 from tickets.supervision import supervision_answer
 
 BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+# Supervision is the administration's business: enterprises, special supervisors, chamber staff and admins do not read it.
+READERS = (Role.OFFICE, Role.GOVERNMENT, Role.LEADER, Role.HANDLER, Role.SPECIALIST)
 
 
 class SupervisionSerializer(serializers.ModelSerializer):
@@ -76,7 +78,7 @@ class SupervisionListView(ContractErrors, generics.ListAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        if not user.department_id:
+        if user.role not in READERS or not user.department_id:
             raise PermissionDenied("您的角色不能查看督办。")
         return (
             supervisions_visible_to(user)

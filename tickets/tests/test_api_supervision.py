@@ -3,6 +3,9 @@ supervision list and the answer, with the contract's error codes."""
 
 import pytest
 
+from accounts.models import Role
+from accounts.tests.factories import UserFactory, department
+
 from tickets.models import Supervision, Urge
 from tickets.supervision import supervision_answer, ticket_supervise
 from tickets.tests.api_helpers import api_as
@@ -122,6 +125,9 @@ def test_list_shows_each_caller_its_own(lead_handler, other_handler, outsider, t
     assert [s["id"] for s in api_as(other_handler).get(LIST).json()["results"]] == [second.pk]
     assert api_as(outsider).get(LIST).json()["count"] == 0
     assert api_as(enterprise_user).get(LIST).status_code == 403
+    special_supervisor = UserFactory(role=Role.SUPERVISOR, department=department("anshun-zwfw"))
+    response = api_as(special_supervisor).get(LIST)
+    assert response.status_code == 403 and response.json() == {"error": "您的角色不能查看督办。"}
 
 
 def test_list_refuses_bad_filters(office_clerk):
