@@ -78,8 +78,11 @@ def test_office_issues_a_written_supervision_prints_the_notice_and_the_departmen
     screenshot(notice, "supervision-notice-print")
     notice.close()
 
-    # The lead department's handler finds it in its 督办 inbox, with the count in the menu, and answers it.
+    # The lead department's handler finds it in its 督办 inbox, with the count in the menu, and answers it (an answer
+    # is final: the page asks once).
     login_as(page, site, "handler_scjg")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     expect(page.get_by_test_id("main-menu").get_by_role("link", name=re.compile("^督办回复"))).to_contain_text("1")
     open_menu(page, "督办回复")
     entry = page.get_by_test_id("inbox-item").filter(has_text=supervision.number)
@@ -89,6 +92,7 @@ def test_office_issues_a_written_supervision_prints_the_notice_and_the_departmen
     answer.get_by_label("回复内容").fill("已与消防部门会商，定于本周五开展现场查验，下周三前出具验收意见。")
     answer.get_by_test_id("submit-answer").click()
     expect(page.get_by_role("status").filter(has_text="已回复督办")).to_be_visible()
+    assert asked == ["回复提交后不能修改，确认提交？"]
     done = page.get_by_test_id("inbox-item").filter(has_text=supervision.number)
     expect(done.get_by_test_id("answer")).to_contain_text("定于本周五开展现场查验")
     expect(done.get_by_test_id("answer-form")).to_have_count(0)
