@@ -23,7 +23,7 @@ from reports.scope import (
     readable_regions,
     require_reader,
 )
-from reports.xlsx import KPI_LABELS, ledger_response, report_response
+from reports.xlsx import KPI_LABELS, collected_ledgers_response, ledger_response, report_response
 from tickets.deadlines import overdue_tickets_q
 from tickets.forms_office import paginate
 from tickets.models.demand import Channel
@@ -33,6 +33,7 @@ from tickets.views.tickets import enterprise_labels, running_due, with_list_rela
 app_name = "reports"
 UNITS = {"month": "按月", "week": "按周"}
 LEDGER_ROLES = (Role.HANDLER, Role.OFFICE)
+ALL_DEPARTMENTS = "all"  # the office's collection of every department's ledger in one workbook
 OVERDUE_ON_DASHBOARD = 20
 
 
@@ -198,7 +199,9 @@ def _ledger_input(request):
         raise PermissionDenied("只有部门涉企服务工作人员和联合服务办公室可以查看台账。")
     departments = _ledger_departments(user)
     code = (request.GET.get("department") or "").strip()
-    if code:
+    if code == ALL_DEPARTMENTS and user.role == Role.OFFICE:
+        department = ALL_DEPARTMENTS
+    elif code:
         department = departments.filter(code=code).first()
         if department is None:
             raise Http404("部门不存在或无权查看其台账。")
@@ -220,6 +223,8 @@ def _ledger_input(request):
 @login_required
 def ledger(request):
     departments, department, quarter, start, end, errors = _ledger_input(request)
+    if department == ALL_DEPARTMENTS:
+        department = None
     rows = ledger_rows(department, start, end) if department and not errors else None
     context = {
         "departments": departments,
@@ -231,6 +236,8 @@ def ledger(request):
         "download_url": reverse("reports:ledger_xlsx") + "?" + urlencode(
             {"department": department.code, "quarter": quarter}
         ) if department and not errors else None,
+        "all_url": reverse("reports:ledger_xlsx") + "?" + urlencode({"department": ALL_DEPARTMENTS, "quarter": quarter})
+        if request.user.role == Role.OFFICE and not errors else None,
     }
     return render(request, "reports/ledger.html", context, status=400 if errors else 200)
 
@@ -245,6 +252,10 @@ def ledger_xlsx(request):
         context = {"departments": departments, "department": department, "quarter": quarter, "errors": errors,
                    "headers": LEDGER_HEADERS, "rows": None, "download_url": None}
         return render(request, "reports/ledger.html", context, status=400)
+    if department == ALL_DEPARTMENTS:
+        books = [(d, ledger_rows(d, start, end)) for d in departments]
+        region = request.user.department.region
+        return collected_ledgers_response([(d, rows) for d, rows in books if rows], region=region, quarter=quarter)
     return ledger_response(ledger_rows(department, start, end), department=department, quarter=quarter)
 
 

@@ -59,10 +59,38 @@ def _response(workbook: Workbook, filename: str) -> HttpResponse:
 def ledger_workbook(rows, *, department, quarter: str) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _sheet(workbook, f"台账 {quarter}", LEDGER_HEADERS, [row.values for row in rows],
-           [20, 24, 16, 12, 30, 17, 17, 17, 17, 17, 9, 24, 12, 9, 9])
+    _sheet(workbook, f"台账 {quarter}", LEDGER_HEADERS, [row.values for row in rows], LEDGER_WIDTHS)
     workbook.properties.title = f"{department.name} {quarter} 企业诉求台账"
     return workbook
+
+
+LEDGER_WIDTHS = [20, 24, 16, 12, 30, 17, 17, 17, 17, 17, 9, 24, 12, 9, 9]
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique in the workbook."""
+    title = "".join("_" if ch in '[]:*?/\\' else ch for ch in name)[:31]
+    base, n = title, 2
+    while title in taken:
+        suffix = f"({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title)
+    return title
+
+
+def collected_ledgers_response(books, *, region, quarter: str) -> HttpResponse:
+    """The office's collection (SPEC §9): a contents sheet, then one sheet per department that handled anything."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _sheet(workbook, "汇总", ["部门", "诉求数", "牵头", "协办"], [
+        [department.name, len(rows), sum(1 for r in rows if r.values[-1] == "牵头"), sum(1 for r in rows if r.values[-1] == "协办")]
+        for department, rows in books
+    ], [30, 10, 10, 10])
+    taken = {"汇总"}
+    for department, rows in books:
+        _sheet(workbook, _sheet_title(department.name, taken), LEDGER_HEADERS, [row.values for row in rows], LEDGER_WIDTHS)
+    workbook.properties.title = f"{region.name} {quarter} 企业诉求台账汇总"
+    return _response(workbook, f"台账汇总-{region.code}-{quarter}.xlsx")
 
 
 def ledger_response(rows, *, department, quarter: str) -> HttpResponse:

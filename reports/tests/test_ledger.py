@@ -127,3 +127,21 @@ def test_default_quarter_is_the_current_one(client, lead_handler):
     with time_machine.travel(at(8, 15, 12), tick=False):
         body = client.get(reverse("reports:ledger")).content.decode()
     assert 'value="2026Q3"' in body
+
+
+def test_office_collects_every_departments_ledger(client, march, office_clerk):
+    page = get(client, office_clerk, reverse("reports:ledger") + "?quarter=2026Q1")
+    assert "ledger-download-all" in page.content.decode()
+    response = get(client, office_clerk, reverse("reports:ledger_xlsx") + "?quarter=2026Q1&department=all")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["汇总", "市市场监督管理局", "国家税务总局安顺市税务局"]
+    summary = [[c.value for c in row] for row in book["汇总"].iter_rows()]
+    assert summary == [["部门", "诉求数", "牵头", "协办"], ["市市场监督管理局", 4, 4, 0], ["国家税务总局安顺市税务局", 1, 1, 0]]
+    sw = [[c.value for c in row] for row in book["国家税务总局安顺市税务局"].iter_rows()]
+    assert sw[0] == LEDGER_HEADERS and sw[1][4] == "工单D"
+
+
+def test_only_the_office_collects_all(client, march, lead_handler):
+    assert get(client, lead_handler, reverse("reports:ledger_xlsx") + "?quarter=2026Q1&department=all").status_code == 404
+    assert "ledger-download-all" not in get(client, lead_handler, reverse("reports:ledger")).content.decode()
