@@ -260,6 +260,20 @@ def ledger_xlsx(request):
 
 
 # --- operations report -------------------------------------------------------------------------------------------
+def region_comparison(scope) -> list[dict]:
+    """A city's report compares the city's own tickets with each county's (same period and filters)."""
+    if scope.region.level != "city":
+        return []
+    from dataclasses import replace
+
+    regions = [scope.region, *scope.region.children.filter(active=True).order_by("sort_order", "code")]
+    rows = []
+    for region in regions:
+        figures = kpis.compute(replace(scope, region=region, include_children=False, department=None))
+        rows.append({"region": region.name, **{k: figures[k] for k in KPI_LABELS}})
+    return rows
+
+
 def _report_context(scope) -> dict:
     result = kpis.compute(scope)
     overdue = list(
@@ -274,6 +288,7 @@ def _report_context(scope) -> dict:
         "overdue": overdue,
         "unsatisfied": unsatisfied_callbacks(scope),
         "notable": notable_events(scope),
+        "regions": region_comparison(scope),
         "channel_rows": [(str(Channel(code).label), n) for code, n in result["by_channel"].items()],
         "office_name": office_name(scope.region),
         "period": f"{scope.start:%Y年%m月%d日}至{scope.end:%Y年%m月%d日}",
@@ -308,7 +323,7 @@ def operations_xlsx(request):
     context = _report_context(scope)
     return report_response(
         filename=f"运行报告-{scope.region.code}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.xlsx",
-        result=context["result"], overdue=context["overdue"], unsatisfied=context["unsatisfied"],
+        result=context["result"], regions=context["regions"], overdue=context["overdue"], unsatisfied=context["unsatisfied"],
         notable=context["notable"], office_name=context["office_name"], period=context["period"],
     )
 

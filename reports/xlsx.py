@@ -97,7 +97,7 @@ def ledger_response(rows, *, department, quarter: str) -> HttpResponse:
     return _response(ledger_workbook(rows, department=department, quarter=quarter), f"台账-{department.code}-{quarter}.xlsx")
 
 
-def report_workbook(*, result: dict, overdue, unsatisfied, notable, office_name: str, period: str) -> Workbook:
+def report_workbook(*, result: dict, regions, overdue, unsatisfied, notable, office_name: str, period: str) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
     kpi = _sheet(workbook, "运行指标", ["指标", "数值"], [], [24, 16])
@@ -121,6 +121,15 @@ def report_workbook(*, result: dict, overdue, unsatisfied, notable, office_name:
         for cell in cells:
             if isinstance(cell.value, float):
                 cell.number_format = "0.0%" if cell.column < 7 else "0.0000"
+
+    if regions:
+        sheet = _sheet(workbook, "区域对比", ["区域", *KPI_LABELS.values()], [
+            [row["region"], *("—" if row[name] is None else row[name] for name in KPI_LABELS)] for row in regions
+        ], [22] + [12] * len(KPI_LABELS))
+        for cells in sheet.iter_rows(min_row=2):
+            for cell, name in zip(cells[1:], KPI_LABELS):
+                if name in RATE_NAMES and isinstance(cell.value, float):
+                    cell.number_format = "0.0%"
 
     _sheet(workbook, "超期工单", ["工单编号", "标题", "牵头部门", "状态", "期限"], [
         [t.number, t.title, t.lead_department.name, t.get_state_display(), local(t.running_due)] for t in overdue

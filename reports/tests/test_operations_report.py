@@ -63,7 +63,7 @@ def test_xlsx_cell_by_cell(client, march, terminated, office_clerk):
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     book = load_workbook(BytesIO(response.content))
-    assert book.sheetnames == ["运行指标", "部门排名", "超期工单", "不满意回访", "重要事项"]
+    assert book.sheetnames == ["运行指标", "部门排名", "区域对比", "超期工单", "不满意回访", "重要事项"]
     kpi = [[c.value for c in row] for row in book["运行指标"].iter_rows()]
     assert kpi[0] == ["指标", "数值"]
     assert kpi[1] == ["编制单位", "安顺市“企业之家”联合服务工作机制办公室（市政府政务服务中心）"]
@@ -111,3 +111,18 @@ def test_government_reads_it_and_post_is_405(client, government_user):
     assert get(client, government_user, reverse("reports:operations")).status_code == 200
     assert client.post(reverse("reports:operations")).status_code == 405
     assert client.post(reverse("reports:operations_xlsx")).status_code == 405
+
+
+def test_city_report_compares_the_city_with_its_counties(client, march, county_office, office_clerk):
+    body = get(client, office_clerk, reverse("reports:operations") + MARCH).content.decode()
+    regions = body.split('data-testid="report-regions"')[1].split("</table>")[0]
+    rows = regions.split("<tbody>")[1].split("</tr>")
+    assert "安顺市" in rows[0] and "<td>4</td>" in rows[0]
+    assert "西秀区" in regions and "黄果树" in regions
+    book = load_workbook(BytesIO(get(client, office_clerk, reverse("reports:operations_xlsx") + MARCH).content))
+    comparison = [[c.value for c in row] for row in book["区域对比"].iter_rows()]
+    assert comparison[0][:3] == ["区域", "受理诉求数", "派发工单数"]
+    assert comparison[1][:4] == ["安顺市", 4, 4, 0.75]
+    assert comparison[2][0] == "西秀区" and comparison[2][1:4] == [0, 0, "—"]
+    county = get(client, county_office, reverse("reports:operations") + "?region=xixiu").content.decode()
+    assert 'data-testid="report-regions"' not in county
