@@ -255,6 +255,7 @@ def measure(repeat: int) -> list[tuple[str, float, float]]:
         timed("超期清单（前 20 条）", overdue_list, repeat),
         timed("GET /api/v1/stats/（市本级 2025）", lambda: get("/api/v1/stats/" + query), repeat),
         timed("运行看板整页（市本级 2025）", lambda: get("/reports/dashboard/" + query), repeat),
+        timed("运行报告整页（市本级 2025，含各县区对比）", lambda: get("/reports/operations/" + query), max(3, repeat // 3)),
         timed("kpis.compute（含所辖县区 2025）", lambda: kpis.compute(whole), repeat),
         timed("对照：kpis.compute 逐单计算（不用日统计）", lambda: kpis.compute(year, source="live"), 3),
         timed("对照：按渠道筛选（只能逐单计算）", lambda: kpis.compute(

@@ -107,11 +107,11 @@ def ledger_rows(department: Department, start: date, end: date, *, now: datetime
     return rows
 
 
-def unsatisfied_callbacks(scope) -> list[Callback]:
+def unsatisfied_callbacks(scope):
     """Reached full callbacks in the period not rated satisfied or basically satisfied (the report's list)."""
     from reports.kpis import ticket_q
 
-    return list(
+    return (
         Callback.objects.filter(ticket_q(scope, "ticket__"), scope.during("at"), reached=True, sampled=False)
         .exclude(satisfaction__in=SATISFIED)
         .select_related("ticket__lead_department", "ticket__region")

@@ -35,6 +35,7 @@ UNITS = {"month": "按月", "week": "按周"}
 LEDGER_ROLES = (Role.HANDLER, Role.OFFICE)
 ALL_DEPARTMENTS = "all"  # the office's collection of every department's ledger in one workbook
 OVERDUE_ON_DASHBOARD = 20
+REPORT_PAGE_LIMIT = 200  # rows per list on the printed report; the .xlsx lists everything
 
 
 # --- shared pieces -----------------------------------------------------------------------------------------------
@@ -274,19 +275,24 @@ def region_comparison(scope) -> list[dict]:
     return rows
 
 
-def _report_context(scope) -> dict:
+def _report_context(scope, *, limit: int | None = None) -> dict:
+    """What the report holds; `limit` caps the lists on the printed page (the .xlsx holds them all)."""
     result = kpis.compute(scope)
-    overdue = list(
+    overdue = (
         kpis.tickets_in_scope(scope).filter(overdue_tickets_q(timezone.now()))
         .select_related("lead_department", "region").annotate(running_due=running_due())
         .order_by(F("running_due").asc(nulls_last=True), "id")
     )
+    unsatisfied = unsatisfied_callbacks(scope)
     return {
         "scope": scope,
         "result": result,
         "trend": kpis.trend(scope, "month"),
-        "overdue": overdue,
-        "unsatisfied": unsatisfied_callbacks(scope),
+        "overdue": list(overdue[:limit] if limit else overdue),
+        "overdue_total": result["overdue_open"],
+        "unsatisfied": list(unsatisfied[:limit] if limit else unsatisfied),
+        "unsatisfied_total": unsatisfied.count(),
+        "limit": limit,
         "notable": notable_events(scope),
         "regions": region_comparison(scope),
         "channel_rows": [(str(Channel(code).label), n) for code, n in result["by_channel"].items()],
@@ -304,7 +310,7 @@ def operations(request):
     if errors:
         context = {"choices": filter_choices(request.user, request.GET), "errors": errors}
         return render(request, "reports/operations.html", context, status=400)
-    context = _report_context(scope)
+    context = _report_context(scope, limit=REPORT_PAGE_LIMIT)
     context.update({
         "choices": {**filter_choices(request.user, request.GET), "values": scope_params(scope)},
         "xlsx_url": reverse("reports:operations_xlsx") + "?" + urlencode(scope_params(scope)),

@@ -126,3 +126,19 @@ def test_city_report_compares_the_city_with_its_counties(client, march, county_o
     assert comparison[2][0] == "西秀区" and comparison[2][1:4] == [0, 0, "—"]
     county = get(client, county_office, reverse("reports:operations") + "?region=xixiu").content.decode()
     assert 'data-testid="report-regions"' not in county
+
+
+def test_long_lists_are_capped_on_the_page_but_complete_in_the_xlsx(client, march, office_clerk, settings, monkeypatch):
+    from reports import views
+
+    monkeypatch.setattr(views, "REPORT_PAGE_LIMIT", 1)
+    with time_machine.travel(at(3, 3), tick=False):
+        from tickets.tests.helpers import dispatched_ticket
+
+        extra = dispatched_ticket(office_clerk, lead="anshun-sw", title="也已超期")
+    body = get(client, office_clerk, reverse("reports:operations") + MARCH).content.decode()
+    assert "四、超期未办结工单（2 件，列出最早到期的 1 件，完整清单见 .xlsx）" in body
+    overdue = body.split('data-testid="report-overdue"')[1].split("</table>")[0]
+    assert extra.number in overdue and march["D"].number not in overdue  # the sign due (5 Mar) comes first
+    book = load_workbook(BytesIO(get(client, office_clerk, reverse("reports:operations_xlsx") + MARCH).content))
+    assert book["超期工单"].max_row == 3
