@@ -106,5 +106,7 @@ def test_office_issues_a_written_supervision_prints_the_notice_and_the_departmen
     row = page.get_by_test_id("supervision-row").filter(has_text=supervision.number)
     expect(row).to_contain_text("已回复")
     expect(row).to_contain_text("定于本周五开展现场查验")
+    expect(page.get_by_test_id("count-answered")).to_have_text("1")
+    screenshot(page, "supervision-board")
     supervision.refresh_from_db()
     assert supervision.answered_by.username == "handler_scjg"
