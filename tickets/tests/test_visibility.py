@@ -96,6 +96,7 @@ def test_bad_ids_are_404_not_500(lead_handler):
 
 def test_queue_counts_per_role(city_ticket, office_clerk, lead_handler, specialist, government_user):
     register(specialist)
-    assert queue_counts(office_clerk) == {"triage": 1, "disputes": 0, "extensions": 0, "terminations": 0, "returned": 0, "reviews": 0, "callbacks": 0}
-    assert queue_counts(lead_handler) == {"to_sign": 1, "handling": 0, "co": 0, "consult": 0}
+    assert queue_counts(office_clerk) == {"triage": 1, "disputes": 0, "extensions": 0, "terminations": 0, "returned": 0, "reviews": 0, "callbacks": 0,
+                                          "supervision_open": 0, "supervision_inbox": 0}
+    assert queue_counts(lead_handler) == {"to_sign": 1, "handling": 0, "co": 0, "consult": 0, "supervision_inbox": 0}
     assert queue_counts(government_user) == {"government": 0}
