@@ -130,8 +130,8 @@ class WorkflowSettingsAdmin(SimpleHistoryAdmin):
         return False
 
 
-class _ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Demands and tickets change only through the workflow (screens and API); the admin only looks."""
+class ReadOnlyMixin:
+    """For records that change only through the workflow (screens, API, sweep): the admin only looks."""
 
     def has_add_permission(self, request):
         return False
@@ -141,6 +141,10 @@ class _ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Demands and tickets change only through the workflow (screens and API); the admin only looks."""
 
 
 @admin.register(Demand)
@@ -173,24 +177,15 @@ class SupervisionAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(Urge)
-class UrgeAdmin(admin.ModelAdmin):
+class UrgeAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["at", "ticket", "department", "actor", "note"]
     search_fields = ["ticket__number", "note"]
     list_select_related = ["ticket", "department", "actor"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ClockAlert)
-class ClockAlertAdmin(admin.ModelAdmin):
+class ClockAlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """What the deadline sweep recorded (tickets/sweep.py): written only by the sweep, looked at here."""
 
     list_display = ["created_at", "kind", "clock", "subject", "due_at", "ticket", "demand", "supervision"]
@@ -198,12 +193,3 @@ class ClockAlertAdmin(admin.ModelAdmin):
     search_fields = ["subject", "ticket__number", "demand__number", "supervision__number"]
     list_select_related = ["ticket", "demand", "supervision"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
