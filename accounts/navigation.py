@@ -42,7 +42,7 @@ MENU: list[MenuItem] = [
     MenuItem("复查复核", "tickets:review_queue", "clipboard-check", frozenset({Role.OFFICE}), "reviews"),
     MenuItem("提级记录", "tickets:escalations", "arrow-up-circle", frozenset({Role.OFFICE})),
     MenuItem("抽访", "tickets:sampling_list", "shuffle", frozenset({Role.OFFICE})),
-    MenuItem("督办管理", "tickets:supervision_board", "megaphone", frozenset({Role.OFFICE}), "supervision_open"),
+    MenuItem("督办管理", "tickets:supervision_board", "megaphone", frozenset({Role.OFFICE, Role.GOVERNMENT, Role.LEADER}), "supervision_open"),
     MenuItem("督办回复", "tickets:supervision_inbox", "reply-all", frozenset({Role.HANDLER, Role.OFFICE}), "supervision_inbox"),
     MenuItem("会商意见", "tickets:consult_inbox", "chat-square-text", frozenset({Role.HANDLER, Role.SPECIALIST}), "consult"),
     MenuItem("登记诉求", "tickets:register", "journal-plus", REGISTRARS),

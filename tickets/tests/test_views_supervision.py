@@ -193,11 +193,23 @@ def test_board_shows_only_this_offices_supervisions(client, office_clerk, county
     assert 'data-testid="supervision-row"' not in page and "暂无督办" in page
 
 
-def test_board_is_for_the_office_only(client, lead_handler, government_user, specialist):
-    for user in (lead_handler, government_user, specialist):
+def test_board_is_refused_to_handlers_and_specialists(client, lead_handler, specialist):
+    for user in (lead_handler, specialist):
         client.force_login(user)
         assert client.get(BOARD).status_code == 403
     assert client.post(BOARD).status_code == 405
+
+
+def test_government_and_leaders_read_the_board_but_issue_nothing(client, office_clerk, government_user, ticket):
+    own = supervise(office_clerk, ticket)
+    leader = UserFactory(username="t_leader_board", role=Role.LEADER, department=department("anshun-zfb"))
+    for user in (government_user, leader):
+        client.force_login(user)
+        response = client.get(BOARD)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert own.number in page and 'data-testid="issue-unregistered"' not in page
+        assert client.get(reverse("tickets:supervision_issue")).status_code == 403
 
 
 def test_board_query_count_does_not_grow_with_rows(client, office_clerk, ticket, django_assert_max_num_queries):

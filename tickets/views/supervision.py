@@ -28,9 +28,19 @@ NOTICE_ROLES = (Role.OFFICE, Role.GOVERNMENT, Role.LEADER, Role.HANDLER, Role.SP
 RELATED = ("region", "ticket", "ticket__lead_department", "department", "issued_by", "issuing_department", "answered_by")
 
 
+BOARD_ROLES = (Role.OFFICE, Role.GOVERNMENT, Role.LEADER)
+
+
 def _office_region(user):
     if user.role != Role.OFFICE or not user.department_id:
         raise PermissionDenied("只有联合服务办公室可以查看督办管理。")
+    return user.department.region
+
+
+def _board_region(user):
+    """The office runs the board; the region's government (its 专项督办 among them) and leaders read it (SPEC §1)."""
+    if user.role not in BOARD_ROLES or not user.department_id:
+        raise PermissionDenied("只有联合服务办公室、政府办公室和领导可以查看督办管理。")
     return user.department.region
 
 
@@ -56,8 +66,8 @@ def office_title(region) -> str:
 @require_GET
 @login_required
 def supervision_board(request):
-    """Supervisions this office issued: tabs (awaiting answer, overdue, answered, all) with counts, sorted by due."""
-    region = _office_region(request.user)
+    """Supervisions of the region: tabs (awaiting answer, overdue, answered, all) with counts, sorted by due."""
+    region = _board_region(request.user)
     filters = BoardFilterForm(request.GET, departments=Department.objects.filter(region=region).order_by("sort_order", "code"))
     values = filters.values
     supervisions = Supervision.objects.filter(region=region)
@@ -85,7 +95,7 @@ def supervision_board(request):
     with_clocks(page.object_list)
     return render(request, "tickets/supervision_board.html", {
         "filters": filters, "tab": tab, "tabs": [(name, label, counts[name]) for name, label in BoardFilterForm.TABS],
-        "page": page,
+        "page": page, "may_issue": request.user.role == Role.OFFICE,
     })
 
 
