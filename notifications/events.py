@@ -29,6 +29,13 @@ def _demands(ticket):
 
 
 # --- departments ---------------------------------------------------------------------------------------------------
+def _ask_co_department(department, ticket, *, key: str, title: str = "新协办工单") -> None:
+    notify_department(
+        department, event="dispatch", key=key, url=_ticket_url(ticket),
+        title=f"{title}：{ticket.number}", body=f"{ticket.title}。牵头部门：{ticket.lead_department.name}，请确认协办。",
+    )
+
+
 def ticket_dispatched(ticket, *, co_departments=()) -> None:
     """A new ticket: its lead department must sign within the sign clock, each co-department must confirm."""
     key = f"ticket:{ticket.pk}:dispatch:{_at(ticket.dispatched_at)}"
@@ -38,17 +45,11 @@ def ticket_dispatched(ticket, *, co_departments=()) -> None:
         title=f"新工单待签收：{ticket.number}", body=f"{ticket.title}。请在签收期限内签收或提出异议。",
     )
     for department in co_departments:
-        notify_department(
-            department, event="dispatch", key=key, url=url,
-            title=f"新协办工单：{ticket.number}", body=f"{ticket.title}。牵头部门：{ticket.lead_department.name}，请确认协办。",
-        )
+        _ask_co_department(department, ticket, key=key)
 
 
 def co_department_added(ticket, link) -> None:
-    notify_department(
-        link.department, event="dispatch", key=f"ticket:{ticket.pk}:co:{link.pk}:added", url=_ticket_url(ticket),
-        title=f"新协办工单：{ticket.number}", body=f"{ticket.title}。牵头部门：{ticket.lead_department.name}，请确认协办。",
-    )
+    _ask_co_department(link.department, ticket, key=f"ticket:{ticket.pk}:co:{link.pk}:added")
 
 
 def objection_raised(ticket) -> None:
@@ -84,10 +85,7 @@ def objection_resolved(ticket, *, action: str, objecting_department, co_departme
             title=f"异议处理结果：{ticket.number}", body=f"“{ticket.title}”：{decided_by}已改由{lead.name}牵头办理。",
         )
     for department in co_departments:
-        notify_department(
-            department, event="dispatch", key=key, url=url,
-            title=f"协办工单：{ticket.number}", body=f"{ticket.title}。牵头部门：{lead.name}，请确认协办。",
-        )
+        _ask_co_department(department, ticket, key=key, title="协办工单")
 
 
 def co_feedback_given(ticket, link) -> None:
