@@ -100,6 +100,11 @@ def pytest_configure(config):
     # Playwright's sync API keeps an asyncio loop alive in the main thread for the whole session, which makes
     # Django refuse ORM calls there (SynchronousOnlyOperation). The tests' ORM calls are synchronous and safe.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The live server shares two cores with a second test worker and Chromium: a page can take longer than
+    # Playwright's default 5 s to answer a POST. Waiting longer changes no assertion, only how long one may take.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
