@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test install assets migrate seed serve check clean
+.PHONY: run test install assets system-deps migrate seed serve check clean
 
 run: install assets migrate seed ## install everything, load data, serve with a Celery worker and beat
 	@echo ""
@@ -37,8 +37,12 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-test: install assets ## the whole suite, browser journeys included (PostgreSQL when DATABASE_URL is set)
+system-deps: ## Chromium and the CJK fonts for the browser tests, installed when missing (not needed by `make run`)
+	scripts/system-deps
+
+test: system-deps install assets ## the whole suite, browser journeys included (PostgreSQL when DATABASE_URL is set)
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:

@@ -9,7 +9,7 @@ from accounts.tests.factories import EnterpriseUserFactory, UserFactory, departm
 @pytest.fixture(autouse=True)
 def _fresh_workday_calendar():
     """A rolled-back test sends no change signal, so no test may inherit another's in-memory calendar."""
-    from tickets.workdays import reload_calendar
+    from workcalendar.workdays import reload_calendar
 
     reload_calendar()
     yield
@@ -66,12 +66,28 @@ def platform_admin(db):
     return user
 
 
+@pytest.fixture
+def superuser_client(client, django_user_model):
+    """The Django admin as the superuser created at install (no password: hashing one would cost more than the test)."""
+    client.force_login(django_user_model.objects.create_superuser(username="t_root", password=None))
+    return client
+
+
+@pytest.fixture
+def sms(settings):
+    """Route SMS through the recording gateway; returns the list of (phone, text) sent."""
+    from notifications.tests import sms_doubles
+
+    settings.SMS_SENDER = "notifications.tests.sms_doubles.RecordingSMSSender"
+    sms_doubles.SENT.clear()
+    yield sms_doubles.SENT
+    sms_doubles.SENT.clear()
+
+
 # --- Browser tests (Playwright driving Debian's Chromium) ---------------------------------------------------------
 import os  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 CHROMIUM = os.environ.get("QYZJ_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -109,39 +125,11 @@ def pytest_configure(config):
 
 @pytest.fixture
 def demo_site(live_server, transactional_db):
-    """A live server with the reference data and every demo user.
-
-    Transactional tests flush the database afterwards, taking the migrations' reference data with them, so it is
-    loaded again here (the loaders are idempotent).
-    """
+    """A live server with the reference data and every demo user (transactional tests flush the database afterwards,
+    taking the migrations' reference data with them, so it is loaded again here)."""
     from accounts.demo import seed_demo_accounts
-    from accounts.models import Department, Domain, Region
-    from accounts.orgdata import load_organisation
-    from tickets.calendar_seed import seed_calendar, seed_policies
-    from tickets.models import CalendarException, CalendarYear, DeadlinePolicy, WorkflowSettings
-    from tickets.workdays import reload_calendar
+    from qiyezhijia.testing import load_reference_data
 
-    load_organisation(Region, Domain, Department)
-    seed_calendar(CalendarYear, CalendarException)
-    seed_policies(DeadlinePolicy, WorkflowSettings)
-    reload_calendar()
+    load_reference_data()
     seed_demo_accounts()
     return live_server
-
-
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/screenshots/ (git-ignored) and return its path."""
-    folder = ARTIFACTS / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def browser_login(page, base_url: str, username: str, password: str | None = None) -> None:
-    from accounts.demo import DEMO_PASSWORD
-
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password or DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()

@@ -18,3 +18,28 @@ class LoginForm(AuthenticationForm):
         )
         self.fields["username"].error_messages["required"] = "请输入用户名。"
         self.fields["password"].error_messages["required"] = "请输入密码。"
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    """A department chosen by its code."""
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("empty_label", "请选择部门")
+        kwargs["error_messages"] = {
+            "required": "请选择部门。", "invalid_choice": "请选择列表中的部门。", **kwargs.get("error_messages", {}),
+        }
+        super().__init__(queryset, **kwargs)
+
+
+class DepartmentsChoiceField(forms.ModelMultipleChoiceField):
+    """Several departments chosen by their codes."""
+
+    def __init__(self, queryset, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        kwargs["error_messages"] = {
+            "required": "请至少选择一个部门。", "invalid_choice": "请选择列表中的部门。",
+            "invalid_pk_value": "请选择列表中的部门。", **kwargs.get("error_messages", {}),
+        }
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 6}))
+        super().__init__(queryset, **kwargs)

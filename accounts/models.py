@@ -40,6 +40,16 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def office_name(self) -> str:
+        """The region's joint service office as printed documents name it (§3.2: each region runs its own)."""
+        return f"{self.name}“企业之家”联合服务工作机制办公室"
+
+    def office_host(self) -> "Department | None":
+        """The active department hosting this region's joint service office (its 政务服务中心), or None."""
+        return (
+            Department.objects.filter(region=self, kind=Department.Kind.OFFICE_HOST, active=True).order_by("code").first()
+        )
+
 
 class Domain(models.Model):
     """A business domain (业务领域, SPEC §2) that departments own and demands are filed under."""
@@ -60,6 +70,10 @@ class Domain(models.Model):
 class DepartmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def of_region(self, region):
+        """Active departments of a region, in the organisation's order (choices for lead, co and consulted)."""
+        return self.active().filter(region=region).order_by("sort_order", "code")
 
     def suggested_lead(self, *, region: Region, domain: Domain | None):
         """The department of `region` that owns `domain` (SPEC §2: a suggestion only), or None."""

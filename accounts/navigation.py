@@ -1,59 +1,7 @@
-"""What each role sees in the left menu and on its home page.
-
-Menu entries name URLs; an entry whose URL is not (yet) installed is left out, so
-the menu only ever offers pages that exist. Later screens add their entries here.
-"""
-
-from dataclasses import dataclass
-
-from django.urls import NoReverseMatch, reverse
+"""What each role may do, as its home page lists it (SPEC §1). The left menu is the project's registry
+(qiyezhijia.menu), to which every app contributes its entries."""
 
 from accounts.models import Role
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    label: str
-    url_name: str
-    icon: str
-    roles: frozenset[str]
-    count: str | None = None  # a key of tickets.selectors.queue_counts()
-
-
-ALL_ROLES = frozenset(Role.values)
-STAFF_ROLES = ALL_ROLES - {Role.ENTERPRISE}
-REGISTRARS = frozenset({Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.CHAMBER, Role.SUPERVISOR})
-TICKET_READERS = frozenset({Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.GOVERNMENT, Role.LEADER})
-
-MENU: list[MenuItem] = [
-    MenuItem("首页", "accounts:home", "house", ALL_ROLES),
-    MenuItem("提交诉求", "tickets:submit", "pencil-square", frozenset({Role.ENTERPRISE})),
-    MenuItem("我的诉求", "tickets:my_demands", "card-list", frozenset({Role.ENTERPRISE})),
-    MenuItem("待研判", "tickets:triage_queue", "funnel", frozenset({Role.OFFICE}), "triage"),
-    MenuItem("办理异议", "tickets:dispute_queue", "signpost-split", frozenset({Role.OFFICE}), "disputes"),
-    MenuItem("待确定牵头部门", "tickets:government_queue", "bank", frozenset({Role.GOVERNMENT}), "government"),
-    MenuItem("待签收", "tickets:inbox", "inbox", frozenset({Role.HANDLER}), "to_sign"),
-    MenuItem("办理中", "tickets:inbox_handling", "hourglass-split", frozenset({Role.HANDLER}), "handling"),
-    MenuItem("协办工单", "tickets:co_inbox", "people", frozenset({Role.HANDLER}), "co"),
-    MenuItem("延期申请", "tickets:extension_queue", "calendar-plus", frozenset({Role.OFFICE}), "extensions"),
-    MenuItem("终止申请", "tickets:termination_queue", "slash-circle", frozenset({Role.OFFICE}), "terminations"),
-    MenuItem("待回访", "tickets:callback_queue", "telephone", frozenset({Role.OFFICE, Role.SPECIALIST}), "callbacks"),
-    MenuItem("退回重办", "tickets:returned_queue", "arrow-counterclockwise", frozenset({Role.OFFICE}), "returned"),
-    MenuItem("复查复核", "tickets:review_queue", "clipboard-check", frozenset({Role.OFFICE}), "reviews"),
-    MenuItem("提级记录", "tickets:escalations", "arrow-up-circle", frozenset({Role.OFFICE})),
-    MenuItem("抽访", "tickets:sampling_list", "shuffle", frozenset({Role.OFFICE})),
-    MenuItem("督办管理", "tickets:supervision_board", "megaphone", frozenset({Role.OFFICE, Role.GOVERNMENT, Role.LEADER}), "supervision_open"),
-    MenuItem("督办回复", "tickets:supervision_inbox", "reply-all", frozenset({Role.HANDLER, Role.OFFICE}), "supervision_inbox"),
-    MenuItem("会商意见", "tickets:consult_inbox", "chat-square-text", frozenset({Role.HANDLER, Role.SPECIALIST}), "consult"),
-    MenuItem("登记诉求", "tickets:register", "journal-plus", REGISTRARS),
-    MenuItem("诉求列表", "tickets:demand_list", "list-ul", REGISTRARS | {Role.GOVERNMENT, Role.LEADER}),
-    MenuItem("工单列表", "tickets:ticket_list", "folder2-open", TICKET_READERS),
-    MenuItem("运行看板", "reports:dashboard", "speedometer2", frozenset({Role.LEADER, Role.OFFICE, Role.GOVERNMENT})),
-    MenuItem("台账", "reports:ledger", "journal-text", frozenset({Role.HANDLER, Role.OFFICE})),
-    MenuItem("运行报告", "reports:operations", "file-earmark-bar-graph", frozenset({Role.OFFICE, Role.LEADER, Role.GOVERNMENT})),
-    MenuItem("API 文档", "api-docs", "braces", STAFF_ROLES - {Role.SUPERVISOR, Role.CHAMBER}),
-    MenuItem("平台管理", "admin:index", "gear", frozenset({Role.ADMIN})),
-]
 
 # What each role will be able to do (SPEC §1), shown on the home page.
 CAPABILITIES: dict[str, list[str]] = {
@@ -90,26 +38,3 @@ CAPABILITIES: dict[str, list[str]] = {
     Role.CHAMBER: ["登记商会轮值活动中收集的企业诉求", "查看本人登记诉求的办理情况"],
     Role.ADMIN: ["管理用户、部门与区域", "维护节假日与调休安排、时限规则与流程设置"],
 }
-
-
-def menu_for(user) -> list[dict]:
-    if not user.is_authenticated:
-        return []
-    from tickets.selectors import queue_counts
-
-    counts = None
-    items = []
-    for item in MENU:
-        if user.role not in item.roles:
-            continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
-        count = None
-        if item.count:
-            if counts is None:
-                counts = queue_counts(user)
-            count = counts.get(item.count)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "count": count})
-    return items

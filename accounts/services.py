@@ -7,7 +7,8 @@ ADMIN_GROUP = "系统管理员"
 # Reference data and accounts only: admins never act on tickets (SPEC §1).
 ADMIN_MODELS = {
     "accounts": ["region", "domain", "department", "enterprise", "user"],
-    "tickets": ["calendaryear", "calendarexception", "deadlinepolicy", "workflowsettings"],
+    "workcalendar": ["calendaryear", "calendarexception", "deadlinepolicy"],
+    "tickets": ["workflowsettings"],
     "reports": ["rankingweights"],
     "authtoken": ["tokenproxy"],
     "auth": ["group"],

@@ -5,7 +5,7 @@
 1. (Re)create the database, migrate it, and fill it with set-based SQL (generate_series; no ORM loops): N tickets over
    three years (40% in the city, the rest spread over the counties), one demand per ticket, a callback per archived
    ticket, and for reworked tickets the history row of their first close (as django-simple-history writes it).
-2. Fill the day rows (reports.daily.rebuild; the SQL bypasses the workflow that keeps them in step).
+2. Fill the day rows (tickets.figures.rebuild; the SQL bypasses the workflow that keeps them in step).
 3. Time, for one year of one region (anshun, 2025), the dashboard's query set (kpis.compute, the monthly trend, the
    overdue list), the whole dashboard page and GET /api/v1/stats/, plus for reference the same figures counted from
    the tickets, first as migrated, then with the indexes this script recommends for the tickets tables (created
@@ -232,7 +232,7 @@ def measure(repeat: int) -> list[tuple[str, float, float]]:
 
     from accounts.models import Region, User
     from reports import kpis
-    from tickets.views.tickets import running_due
+    from tickets.listing import running_due
 
     city = Region.objects.get(code="anshun")
     year = kpis.Scope(region=city, start=date(2025, 1, 1), end=date(2025, 12, 31))
@@ -287,8 +287,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not args.reuse:
         build(args.tickets)
-    from reports.daily import rebuild
-    from reports.models import TicketDay
+    from tickets.figures import rebuild
+    from tickets.models import TicketDay
 
     if not TicketDay.objects.exists():
         # The SQL above bypasses the workflow's signals: fill the day rows the way a deployment would.

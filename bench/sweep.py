@@ -97,7 +97,8 @@ def build(args) -> dict:
     from django.db.models import Count
 
     from accounts.models import Department, Domain, Region, Role, User
-    from tickets.models import SweepState, Ticket
+    from deadlines.models import SweepState
+    from tickets.models import Ticket
 
     region = Region.objects.get(code="anshun")
     domain = Domain.objects.order_by("id").first()
@@ -188,7 +189,7 @@ def measure(now, shapes=None):
 
     from django.db import connection
 
-    from tickets.sweep import sweep
+    from deadlines.sweep import sweep
 
     queries = 0
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyMixin
 from notifications.models import Delivery, Notification
-from tickets.admin import ReadOnlyMixin
 
 
 class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):

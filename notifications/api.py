@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from rest_framework import generics, serializers
 
+from core.api import ContractErrors
 from notifications.models import Notification
-from tickets.api.base import ContractErrors
 
 
 class NotificationSerializer(serializers.ModelSerializer):

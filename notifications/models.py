@@ -4,32 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-# The Chinese names of the event codes that notify() is called with; an unknown code shows as "通知".
-EVENT_LABELS = {
-    "dispatch": _("派单"),
-    "objection": _("办理异议"),
-    "objection_outcome": _("异议处理结果"),
-    "co_feedback": _("协办反馈"),
-    "extension_request": _("延期申请"),
-    "extension_decision": _("延期审批"),
-    "termination_request": _("终止申请"),
-    "termination_decision": _("终止审批"),
-    "return": _("退回重办"),
-    "review_request": _("复查复核申请"),
-    "review_outcome": _("复查复核结论"),
-    "clock_warning": _("即将超期"),
-    "clock_overdue": _("已超期"),
-    "supervision": _("督办"),
-    "urge": _("催办"),
-    "transfer": _("提级转办"),
-    "consult": _("会商"),
-    "consult_opinion": _("会商意见"),
-    "supplement": _("补充材料"),
-    "ticket_formed": _("已受理"),
-    "result": _("办理结果"),
-    "callback": _("回访"),
-}
+from notifications.registry import event_label
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -72,7 +47,7 @@ class Notification(models.Model):
 
     @property
     def event_label(self) -> str:
-        return str(EVENT_LABELS.get(self.event, _("通知")))
+        return event_label(self.event)
 
 
 class Delivery(models.Model):

@@ -31,34 +31,67 @@ def notify(*, recipients, event: str, key: str, title: str, body: str = "", url:
     _queue(recipients=recipients, event=event, key=key, title=title, body=body, url=url)
 
 
+# --- who is told for a department or a region's office --------------------------------------------------------------
+def _department_people(department_ids: Iterable[int]):
+    """A department is told through its active handlers (涉企服务工作人员)."""
+    return User.objects.filter(department_id__in=list(department_ids), role=Role.HANDLER, is_active=True)
+
+
+def _office_people(region_ids: Iterable[int]):
+    """A region's office is told through the active office staff of the department hosting it."""
+    return User.objects.filter(
+        department__region_id__in=list(region_ids),
+        department__kind=Department.Kind.OFFICE_HOST,
+        department__active=True,
+        role=Role.OFFICE,
+        is_active=True,
+    ).select_related("department")
+
+
+class Recipients:
+    """The people of many departments and regions' offices, read in two queries (`recipients_for`), for callers that
+    notify about many things at once (the deadline sweep). The same rules as `notify_department` and
+    `notify_region_office`."""
+
+    def __init__(self, *, department_ids: Iterable[int], region_ids: Iterable[int]):
+        self.departments: dict[int, list[User]] = {}
+        for user in _department_people(department_ids):
+            self.departments.setdefault(user.department_id, []).append(user)
+        self.offices: dict[int, list[User]] = {}
+        for user in _office_people(region_ids):
+            self.offices.setdefault(user.department.region_id, []).append(user)
+
+    def of_department(self, department_id: int) -> list[User]:
+        return self.departments.get(department_id, [])
+
+    def of_region_office(self, region_id: int) -> list[User]:
+        return self.offices.get(region_id, [])
+
+
+def recipients_for(*, department_ids: Iterable[int] = (), region_ids: Iterable[int] = ()) -> Recipients:
+    return Recipients(department_ids=set(department_ids), region_ids=set(region_ids))
+
+
 def notify_department(department, *, event: str, key: str, title: str, body: str = "", url: str = "") -> None:
     """Every active handler (涉企服务工作人员) of `department`."""
     if department is None:
         return
-    recipients = User.objects.filter(department=department, role=Role.HANDLER, is_active=True)
-    _queue(recipients=recipients, event=event, key=key, title=title, body=body, url=url)
+    _queue(recipients=_department_people([department.pk]), event=event, key=key, title=title, body=body, url=url)
 
 
 def notify_region_office(region, *, event: str, key: str, title: str, body: str = "", url: str = "") -> None:
     """Every active office-role user of the department hosting `region`'s joint service office."""
     if region is None:
         return
-    recipients = User.objects.filter(
-        department__region=region,
-        department__kind=Department.Kind.OFFICE_HOST,
-        department__active=True,
-        role=Role.OFFICE,
-        is_active=True,
+    _queue(recipients=_office_people([region.pk]), event=event, key=key, title=title, body=body, url=url)
+
+
+def notify_enterprise(enterprise_id: int | None, *, event: str, key: str, title: str, body: str = "", url: str = "",
+                      phones: Iterable[str] = ()) -> None:
+    """The active users of an enterprise, and an SMS to each of `phones` (a contact who may have no account)."""
+    recipients = (
+        User.objects.filter(enterprise_id=enterprise_id, role=Role.ENTERPRISE, is_active=True) if enterprise_id else []
     )
-    _queue(recipients=recipients, event=event, key=key, title=title, body=body, url=url)
-
-
-def notify_enterprise(demand, *, event: str, key: str, title: str, body: str = "", url: str = "") -> None:
-    """The enterprise users of `demand.enterprise`, and an SMS to the requester's phone; nobody for anonymous demands."""
-    if demand is None or demand.anonymous or not demand.enterprise_id:
-        return
-    recipients = User.objects.filter(enterprise_id=demand.enterprise_id, role=Role.ENTERPRISE, is_active=True)
-    phones = [demand.requester_phone] if demand.requester_phone else []
     _queue(recipients=recipients, event=event, key=key, title=title, body=body, url=url, extra_phones=phones)
 
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from core.pagination import paginate
 from notifications.models import Notification
-from tickets.forms_office import paginate
 
 PAGE_SIZE = 20
 

@@ -1,4 +1,4 @@
-"""Routes of REST API v1 (../shared/spec/API.md). Each app contributes its own router entries."""
+"""Routes of REST API v1 (../shared/spec/API.md). Each app contributes its own routes."""
 
 from django.urls import include, path
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("notifications/", notifications_api.NotificationListView.as_view(), name="api-notifications"),
     path("stats/", reports_api.StatsView.as_view(), name="api-stats"),
     path("", include("tickets.api.urls")),
+    path("", include("supervision.api_urls")),
 ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from tickets.tasks import HEARTBEAT_KEY
+from core.tasks import HEARTBEAT_KEY
 
 
 @never_cache

@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from qiyezhijia.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from qiyezhijia.env import env_bool, env_choice, env_int, env_list, env_secret, env_str, env_url, secret_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QYZJ_VAR_DIR", str(BASE_DIR / "var")))
@@ -26,10 +26,11 @@ if IS_PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_ENV=production 时不得开启 DJANGO_DEBUG。 / DEBUG must be off in production.")
 
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-qyzj"
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "" if IS_PRODUCTION else _DEV_SECRET)
+SECRET_KEY = env_secret("DJANGO_SECRET_KEY", "" if IS_PRODUCTION else _DEV_SECRET)
 if IS_PRODUCTION and len(SECRET_KEY) < 32:
     raise ImproperlyConfigured(
-        "生产环境必须设置至少 32 个字符的 DJANGO_SECRET_KEY。 / Set DJANGO_SECRET_KEY (32+ characters) in production."
+        "生产环境必须设置至少 32 个字符的 DJANGO_SECRET_KEY（或 DJANGO_SECRET_KEY_FILE）。"
+        " / Set DJANGO_SECRET_KEY or DJANGO_SECRET_KEY_FILE (32+ characters) in production."
     )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -45,15 +46,23 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The form renderer of core.forms finds Django's widget templates through the project's template engine.
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    # The platform's apps, lowest layer first: an app imports only those above it in this list (the dependency
+    # contract in .importlinter, checked by `make test`).
+    "core",
     "accounts",
-    "tickets",
-    "reports",
+    "workcalendar",
     "notifications",
+    "supervision",
+    "tickets",
+    "deadlines",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "qiyezhijia.context_processors.navigation",
                 "notifications.context_processors.unread_notifications",
             ],
         },
@@ -90,28 +99,32 @@ TEMPLATES = [
 ]
 
 # --- Database ----------------------------------------------------------------
-_database_url = env_str("DATABASE_URL", "").strip()
+_database_url = env_secret("DATABASE_URL", "").strip()
 if _database_url:
     try:
         DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     except ValueError as exc:
+        _source = secret_source("DATABASE_URL")
         raise ImproperlyConfigured(
-            f"环境变量 DATABASE_URL 的值无效：{exc}（例：postgres://user:pass@127.0.0.1:5432/qiyezhijia）。"
-            f" / DATABASE_URL is malformed."
+            f"环境变量 {_source} 的值无效：{exc}（例：postgres://user:pass@127.0.0.1:5432/qiyezhijia）。"
+            f" / {_source} is malformed."
         ) from None
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
-            # Celery, runserver and a shell write concurrently during development.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
-        }
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web requests, Celery and a shell write concurrently. IMMEDIATE takes the write lock when a transaction begins,
+    # so a writer waits (up to `timeout` seconds) instead of failing with "database is locked" when a read lock
+    # cannot be upgraded; WAL lets readers go on while one writes. Options given in a sqlite:// URL win.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and message transport --------------------------------------------
-REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
+REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"), secret=True)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
@@ -140,8 +153,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job of the platform is declared here and nowhere else.
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {"task": "tickets.tasks.heartbeat", "schedule": 60.0},
-    "sweep-deadlines": {"task": "tickets.tasks.sweep_deadlines", "schedule": 300.0},
+    "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
+    "sweep-deadlines": {"task": "deadlines.tasks.sweep_deadlines", "schedule": 300.0},
 }
 
 # --- Authentication ----------------------------------------------------------
@@ -197,6 +210,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "企业之家 <noreply@qiyezhijia.local>")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# SMTP, for EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend; the defaults are Django's.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    # Django would only refuse this when the first email is sent.
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS 与 EMAIL_USE_SSL 不能同时开启（587 端口用 STARTTLS 即 EMAIL_USE_TLS，465 端口用 EMAIL_USE_SSL）。"
+        " / EMAIL_USE_TLS and EMAIL_USE_SSL are mutually exclusive."
+    )
 # Absolute address of the platform, put before the links in notification emails (empty: emails carry the path only).
 SITE_URL = env_str("SITE_URL", "")
 

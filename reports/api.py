@@ -5,9 +5,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import ContractErrors
 from reports import kpis
 from reports.scope import parse_scope, require_reader
-from tickets.api.base import ContractErrors
 
 
 class StatsView(ContractErrors, APIView):

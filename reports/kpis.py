@@ -12,7 +12,7 @@ Every figure is counted by the time of its own event:
 - resolution_rate: of tickets whose (latest) closure fell in the period, those with standard resolved or partial;
 - satisfaction_rate: of reached full callbacks (全量回访) in the period, those rated satisfied or basically satisfied;
 - rework_rate: of tickets archived in the period, those returned for rework at least once;
-- overdue_open: open tickets whose running clock is past due now (tickets.deadlines.overdue_tickets_q);
+- overdue_open: open tickets whose running clock is past due now (tickets.clocks.overdue_tickets_q);
 - avg_handle_working_days: mean working days from first sign to first close, over tickets first closed in the period.
 Per department, a ticket belongs to its lead department.
 """
@@ -23,38 +23,34 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
 from django.db.models import (
-    Case,
     Count,
-    DateTimeField,
+    DateField,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    When,
 )
-from django.db.models import DateField
-from django.db.models.functions import Coalesce, Trunc, TruncDate
+from django.db.models.functions import Trunc, TruncDate
 from django.utils import timezone
 
 from accounts.models import Department, Domain, Region
-from reports.models import DemandDay, RankingWeights, TicketDay
-from tickets.deadlines import overdue_tickets_q
-from tickets.models import Callback, Demand, Ticket
+from reports.models import RankingWeights
+from tickets.clocks import overdue_tickets_q
+from tickets.figures import (
+    NOT_TICKETED,
+    RESOLVED,
+    SATISFIED,
+    SIGNED_ON_TIME,
+    closed_on_time_q,
+    handle_working_days,
+)
+from tickets.models import Callback, Demand, DemandDay, Ticket, TicketDay
 from tickets.models.demand import Channel
-from tickets.models.handling import ClosureStandard, Satisfaction
 from tickets.models.ticket import Category
-from tickets.workdays import working_days_between
-
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
-RESOLVED = (ClosureStandard.RESOLVED, ClosureStandard.PARTIAL)
-NOT_TICKETED = "not_ticketed"
+from workcalendar.workdays import LOCAL_TZ
 
 COUNT_NAMES = (
     "tickets_dispatched", "signed", "signed_on_time", "first_closed", "closed_on_time", "closures", "resolved",
@@ -125,33 +121,6 @@ def demands_in_scope(scope: Scope) -> QuerySet[Demand]:
     return demands
 
 
-def first_close_due():
-    """The handling due in force when the ticket was first closed (extensions approved before then included).
-
-    The ticket row keeps only the current `handle_due_at`. After the first close a ticket leaves `closed` only by
-    archiving (the due is untouched) or by a return for rework, which restarts the handling clock and raises
-    `rework_count`; a review's rectification happens only after such a return. So while rework_count is 0 the
-    current due is the one in force at the first close. For a reworked ticket we read the ticket's own history
-    (django-simple-history writes a row on every save): the earliest historical row whose `closed_at` equals
-    `first_closed_at` is the one written by the first close, holding the due in force at that moment. Rows loaded
-    without history (none are written by the workflow) fall back to the current due.
-    """
-    history = Ticket.history.model.objects.filter(id=OuterRef("pk"), closed_at=OuterRef("first_closed_at"))
-    at_first_close = history.order_by("history_date", "history_id").values("handle_due_at")[:1]
-    return Case(
-        When(rework_count=0, then=F("handle_due_at")),
-        default=Coalesce(Subquery(at_first_close, output_field=DateTimeField()), F("handle_due_at")),
-        output_field=DateTimeField(),
-    )
-
-
-SIGNED_ON_TIME = Q(auto_signed=False) & (Q(sign_due_at__isnull=True) | Q(first_signed_at__lte=F("sign_due_at")))
-
-
-def closed_on_time_q() -> Q:
-    return Q(first_closed_at__lte=first_close_due())
-
-
 def _ticket_sets(scope: Scope, now: datetime) -> dict[str, Q]:
     """The condition on a ticket of each count (within tickets in scope)."""
     return {
@@ -214,11 +183,6 @@ def rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def _working_days(sign_day: date, close_day: date) -> int:
-    noon = time(12, tzinfo=LOCAL_TZ)
-    return working_days_between(datetime.combine(sign_day, noon), datetime.combine(close_day, noon))
-
-
 @dataclass
 class Figures:
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -249,7 +213,7 @@ class Figures:
 
 
 def uses_daily(scope: Scope) -> bool:
-    """The day rows (reports.daily) hold region × lead department × day; channel, domain and category filters are
+    """The day rows (tickets.figures) hold region × lead department × day; channel, domain and category filters are
     answered from the tickets themselves."""
     return not (scope.channel or scope.domain or scope.category)
 
@@ -318,7 +282,7 @@ def _department_figures(scope: Scope, now: datetime) -> dict[int, Figures]:
     )
     for row in pairs:
         entry = figures[row["lead_department_id"]]
-        entry.handle_days += _working_days(row["sign_day"], row["close_day"]) * row["n"]
+        entry.handle_days += handle_working_days(row["sign_day"], row["close_day"]) * row["n"]
         entry.handle_tickets += row["n"]
     return figures
 

@@ -10,11 +10,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import Department
-from reports.kpis import LOCAL_TZ, SATISFIED, first_close_due
+from tickets.figures import SATISFIED, first_close_due
 from tickets.models import Callback, Demand, Ticket, TicketCoDepartment
 from tickets.models.demand import Channel
 from tickets.models.handling import ClosureStandard, Satisfaction
 from tickets.models.ticket import Category
+from workcalendar.workdays import LOCAL_TZ
 
 LEDGER_HEADERS = [
     "编号", "企业", "渠道", "类别", "诉求摘要", "受理时间", "派单时间", "签收时间", "办结时间", "办理期限", "是否按时",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Department, Domain, Role
+from core.pagination import paginate
 from reports import kpis
 from reports.ledger import LEDGER_HEADERS, ledger_rows, notable_events, unsatisfied_callbacks
 from reports.scope import (
@@ -24,11 +25,10 @@ from reports.scope import (
     require_reader,
 )
 from reports.xlsx import KPI_LABELS, collected_ledgers_response, ledger_response, report_response
-from tickets.deadlines import overdue_tickets_q
-from tickets.forms_office import paginate
+from tickets.clocks import overdue_tickets_q
+from tickets.listing import enterprise_labels, running_due, with_list_relations
 from tickets.models.demand import Channel
 from tickets.models.ticket import Category
-from tickets.views.tickets import enterprise_labels, running_due, with_list_relations
 
 app_name = "reports"
 UNITS = {"month": "按月", "week": "按周"}

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Enterprise, User
-from tickets import supervision, workflow
+from supervision import services as supervision
+from tickets import workflow
 from tickets.models import Demand
 
 DEMO_PREFIX = "DEMO-"

@@ -1,11 +1,22 @@
-"""Who may do what: predicates over (object, user), used as django-fsm transition permissions.
+"""Who may do what, and when: predicates over (object, user) used as django-fsm transition permissions, by the acts
+(tickets.workflow) before every change, and by the screens and the API to offer exactly the actions that would pass.
 
-The workflow checks them before every transition, and screens list a user's actions from them, so a button and
-the rule behind it cannot disagree. They read attributes only (no queries beyond the rows already loaded).
+They read attributes only (no queries beyond the rows already loaded or one EXISTS), so a button and the rule behind it
+cannot disagree.
 """
 
+from accounts.access import is_region_government, is_region_office, is_region_staff, user_region_id
 from accounts.models import Role
+from accounts.roles import CALLBACK_ROLES, MATERIAL_COLLECTORS, SELF_HANDLERS
 
+__all__ = [
+    "ROLE_CHANNELS", "SELF_HANDLE_ROLES", "available_transitions", "is_co_handler", "is_demand_owner", "is_lead_handler", "is_parent_region_office",
+    "is_rater", "is_region_government", "is_region_office", "may_attach_to_demand", "may_attach_to_ticket",
+    "may_call_back", "may_rate_now", "may_supply_materials", "nobody", "own_co_link_unconfirmed", "pending_request",
+    "ticket_handling", "ticket_open", "transition_permitted",
+]
+
+PENDING = "pending"  # tickets.models.handling.Decision.PENDING
 # Channels each role may register demands on (SPEC §1, §3).
 ROLE_CHANNELS: dict[str, tuple[str, ...]] = {
     Role.ENTERPRISE: ("online",),
@@ -16,22 +27,25 @@ ROLE_CHANNELS: dict[str, tuple[str, ...]] = {
     Role.SUPERVISOR: ("supervisor",),
 }
 # Roles whose own department may handle a demand it received (首问负责, §4.1).
-SELF_HANDLE_ROLES = (Role.HANDLER, Role.SPECIALIST)
+SELF_HANDLE_ROLES = SELF_HANDLERS
 
 
-def _region_id(user):
-    return user.department.region_id if user.department_id else None
+def transition_permitted(obj, transition: str, user) -> bool:
+    """Whether the user's role and department allow the named transition of `obj`, whatever its state now (the
+    permission declared on the `@transition`, read through django-fsm's public transition list)."""
+    for candidate in obj.get_all_state_transitions():
+        if candidate.name == transition:
+            return candidate.has_perm(obj, user)
+    raise ValueError(f"{type(obj).__name__} has no transition {transition!r}")
 
 
-def is_region_office(obj, user) -> bool:
-    """Office staff of the region the demand or ticket belongs to."""
-    return user.is_authenticated and user.role == Role.OFFICE and _region_id(user) == obj.region_id
+def available_transitions(obj, user) -> set[str]:
+    """The transitions the user may take on `obj` now: allowed from its state, conditions met, permitted (django-fsm's
+    public `get_available_user_state_transitions`), so the buttons offered are exactly the acts that would pass."""
+    return {transition.name for transition in obj.get_available_user_state_transitions(user)}
 
 
-def is_region_government(obj, user) -> bool:
-    return user.is_authenticated and user.role == Role.GOVERNMENT and _region_id(user) == obj.region_id
-
-
+# --- roles and departments ------------------------------------------------------------------------------------------
 def is_lead_handler(ticket, user) -> bool:
     return user.is_authenticated and user.role == Role.HANDLER and user.department_id == ticket.lead_department_id
 
@@ -52,7 +66,7 @@ def may_supply_materials(demand, user) -> bool:
         return True
     return (
         user.is_authenticated
-        and user.role in (Role.HANDLER, Role.SPECIALIST, Role.OFFICE)
+        and user.role in MATERIAL_COLLECTORS
         and user.department_id == demand.first_contact_department_id
     )
 
@@ -64,7 +78,7 @@ def nobody(obj, user) -> bool:
 
 def may_call_back(ticket, user) -> bool:
     """Callbacks are recorded by the office or a specialist of the ticket's region (SPEC §5 `callback`)."""
-    return user.is_authenticated and user.role in (Role.OFFICE, Role.SPECIALIST) and _region_id(user) == ticket.region_id
+    return is_region_staff(ticket, user, CALLBACK_ROLES)
 
 
 def is_co_handler(ticket, user) -> bool:
@@ -83,7 +97,7 @@ def is_parent_region_office(ticket, user) -> bool:
         user.is_authenticated
         and user.role == Role.OFFICE
         and ticket.region.parent_id is not None
-        and _region_id(user) == ticket.region.parent_id
+        and user_region_id(user) == ticket.region.parent_id
     )
 
 
@@ -95,3 +109,40 @@ def may_attach_to_demand(demand, user) -> bool:
 def may_attach_to_ticket(ticket, user) -> bool:
     """Evidence comes from the lead department, a co-department or the region's office."""
     return is_lead_handler(ticket, user) or is_region_office(ticket, user) or is_co_handler(ticket, user)
+
+
+def is_rater(ticket, user) -> bool:
+    """The enterprise whose demand the ticket answers (it rates the result, SPEC §8)."""
+    return user.role == Role.ENTERPRISE and ticket.demands.filter(enterprise_id=user.enterprise_id).exists()
+
+
+# --- when: the ticket's state and pending requests ------------------------------------------------------------------
+def ticket_open(ticket, user=None) -> bool:
+    return ticket.is_open
+
+
+def ticket_handling(ticket, user=None) -> bool:
+    return ticket.state == ticket.State.HANDLING
+
+
+def pending_request(kind: str, exists: bool):
+    """While handling: whether a request of `kind` ("extensions", "terminations") awaits the office's decision."""
+
+    def check(ticket, user=None) -> bool:
+        return ticket_handling(ticket) and getattr(ticket, kind).filter(state=PENDING).exists() == exists
+
+    return check
+
+
+def own_co_link_unconfirmed(ticket, user) -> bool:
+    """While handling, the user's department is a co-department that has not confirmed yet."""
+    return ticket_handling(ticket) and ticket.co_links.filter(
+        department_id=user.department_id, confirmed_at__isnull=True
+    ).exists()
+
+
+def may_rate_now(ticket, user=None) -> bool:
+    """After closing and before the callback archives it; once per ticket (SPEC §8)."""
+    from tickets.models import Rating  # the models import these rules for their transitions
+
+    return ticket.state == ticket.State.CLOSED and not Rating.objects.filter(ticket=ticket).exists()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tickets.views import attachments, demands, enterprise, government, inbox, intake, queues, supervision, tickets, triage
+from tickets.views import attachments, demands, enterprise, government, inbox, intake, queues, tickets, triage
 
 app_name = "tickets"
 
@@ -16,5 +16,4 @@ urlpatterns = [
     *tickets.urlpatterns,
     *government.urlpatterns,
     *queues.urlpatterns,
-    *supervision.urlpatterns,
 ]

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from accounts.demo import USERS
 from accounts.models import Role
-from conftest import browser_login, screenshot
+from qiyezhijia.testing import browser_login, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -53,9 +53,9 @@ def test_demo_admin_can_manage_reference_data_but_is_not_superuser(client):
     call_command("seed_demo")
     admin = User.objects.get(username="admin")
     assert not admin.is_superuser and admin.is_staff
-    assert admin.has_perm("accounts.change_department") and admin.has_perm("tickets.change_calendarexception")
+    assert admin.has_perm("accounts.change_department") and admin.has_perm("workcalendar.change_calendarexception")
     client.force_login(admin)
-    assert client.get("/admin/tickets/deadlinepolicy/").status_code == 200
+    assert client.get("/admin/workcalendar/deadlinepolicy/").status_code == 200
 
 
 def test_issue_token_prints_the_same_token_twice(capsys, lead_handler):

@@ -12,7 +12,6 @@ from accounts.models import Role
 from accounts.tests.factories import EnterpriseUserFactory, UserFactory, department
 from notifications.models import Delivery, Notification
 from notifications.services import notify, notify_department, notify_enterprise, notify_region_office
-from tickets.tests.helpers import register
 
 pytestmark = pytest.mark.django_db
 
@@ -127,24 +126,23 @@ def test_notify_region_office_reaches_the_office_of_that_region(django_capture_o
     assert keys_of(county_office) == ["k-office"] and keys_of(lead_handler) == []
 
 
-def test_notify_enterprise_reaches_its_users_and_texts_the_requester(django_capture_on_commit_callbacks, office_clerk, enterprise_user, sms):
+def test_notify_enterprise_reaches_its_users_and_texts_the_given_phones(django_capture_on_commit_callbacks, enterprise_user, sms):
     other_enterprise_user = EnterpriseUserFactory()
-    demand = register(office_clerk, enterprise_name=enterprise_user.enterprise.name, enterprise_uscc=enterprise_user.enterprise.uscc,
-                      requester_phone="13800000000")
     with django_capture_on_commit_callbacks(execute=True):
-        notify_enterprise(demand, event="supplement", key="k-ent", title="请补充材料")
+        notify_enterprise(enterprise_user.enterprise_id, event="supplement", key="k-ent", title="请补充材料",
+                          phones=["13800000000"])
     assert keys_of(enterprise_user) == ["k-ent"] and keys_of(other_enterprise_user) == []
     assert sms == [("13800000000", "【企业之家】请补充材料")]
     with django_capture_on_commit_callbacks(execute=True):
-        notify_enterprise(demand, event="supplement", key="k-ent", title="请补充材料")
-    assert len(sms) == 1  # the requester's phone, too, hears of a key once
+        notify_enterprise(enterprise_user.enterprise_id, event="supplement", key="k-ent", title="请补充材料",
+                          phones=["13800000000"])
+    assert len(sms) == 1  # the contact's phone, too, hears of a key once
 
 
-def test_anonymous_demands_notify_nobody(django_capture_on_commit_callbacks, office_clerk, sms):
-    demand = register(office_clerk, anonymous=True, enterprise_name="", enterprise_uscc="", requester_name="", requester_phone="")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        notify_enterprise(demand, event="result", key="k-anon", title="已办结")
-    assert callbacks == [] and not Notification.objects.exists() and sms == []
+def test_notify_enterprise_without_an_enterprise_texts_only_the_phones(django_capture_on_commit_callbacks, sms):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_enterprise(None, event="result", key="k-phone", title="已办结", phones=["13900000000"])
+    assert not Notification.objects.exists() and sms == [("13900000000", "【企业之家】已办结")]
 
 
 def test_a_bad_sms_sender_setting_stops_the_checks(settings):

@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from tickets.tasks import HEARTBEAT_KEY, heartbeat
+from core.tasks import HEARTBEAT_KEY, heartbeat
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ def backfill(apps, schema_editor):
     Ticket = apps.get_model("tickets", "Ticket")
     Demand = apps.get_model("tickets", "Demand")
     if Ticket.objects.exists() or Demand.objects.exists():
-        from reports.daily import rebuild
+        from tickets.figures import rebuild  # the code that keeps the day rows (it moved from reports.daily)
 
         rebuild()
 

@@ -4,8 +4,6 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from accounts.models import Role
-from accounts.tests.factories import UserFactory, department
 from reports.tests.builders import at
 from tickets.tests.api_helpers import api_as
 

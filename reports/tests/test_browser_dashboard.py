@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from conftest import browser_login, screenshot
+from qiyezhijia.testing import browser_login, screenshot
 from tickets import workflow
 from tickets.tests.helpers import dispatched_ticket, good_callback
 

@@ -164,7 +164,7 @@ def test_leader_home_is_the_dashboard(client, leader, office_clerk):
     ],
 )
 def test_menu_entries(client, role, dept, sees, does_not_see):
-    from accounts.navigation import menu_for
+    from qiyezhijia.menu import menu_for
 
     labels = [item["label"] for item in menu_for(UserFactory(role=role, department=department(dept)))]
     for label in sees:

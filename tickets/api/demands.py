@@ -9,25 +9,23 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tickets import rules, workflow
-from tickets.api.base import (
+from accounts.roles import sees_internal
+from core.api import (
     Action,
     ActionView,
-    AttachmentSerializer,
-    AttachmentUploadView,
     AwareDateTimeField,
     ContentBody,
     ContractErrors,
     NoteBody,
     choice_filters,
     code,
-    require_upload,
-    sees_internal,
     text,
 )
-from tickets.deadlines import demand_clock
-from tickets.errors import Conflict, PermissionDenied
-from tickets.models import Attachment, ConsultRequest, Demand
+from core.errors import Conflict
+from tickets import workflow
+from tickets.api.attachments import AttachmentSerializer, AttachmentUploadView
+from tickets.clocks import demand_clock
+from tickets.models import ConsultRequest, Demand
 from tickets.models.demand import Channel
 from tickets.selectors import demand_for_user, demands_visible_to
 
@@ -270,14 +268,7 @@ class DemandActionView(ActionView):
 
 # --- attachments ---------------------------------------------------------------------------------------------------
 class DemandAttachmentView(AttachmentUploadView):
+    subject = "demand"
+
     def fetch(self, user, pk):
         return demand_for_user(user, pk)
-
-    def attach(self, user, demand, upload) -> Attachment:
-        if not rules.may_attach_to_demand(demand, user):
-            raise PermissionDenied("您不能为该诉求上传材料。")
-        if not demand.is_open:
-            raise Conflict(f"诉求当前为“{demand.get_state_display()}”，不能再添加材料；办理材料请上传到工单。")
-        require_upload(upload)
-        kind = Attachment.Kind.SUPPLEMENT if demand.state == Demand.State.AWAITING_MATERIALS else Attachment.Kind.MATERIAL
-        return workflow.attach_file(actor=user, demand=demand, upload=upload, kind=kind)

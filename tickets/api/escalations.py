@@ -8,14 +8,14 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role
+from accounts.roles import REPORT_READERS
+from core.api import ContractErrors, choice_filters, text
+from core.errors import PermissionDenied
 from tickets import workflow
-from tickets.api.base import ContractErrors, choice_filters, text
-from tickets.errors import PermissionDenied
 from tickets.models import ProvincialEscalation
 
 # Who reads a region's provincial escalations; only its office records what the province did (the workflow checks).
-READERS = (Role.OFFICE, Role.GOVERNMENT, Role.LEADER)
+READERS = REPORT_READERS
 
 
 class EscalationSerializer(serializers.ModelSerializer):

@@ -12,12 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Department
-from tickets import rules, supervision, workflow
-from tickets.api.base import (
+from accounts.roles import sees_internal
+from core.api import (
     Action,
     ActionView,
-    AttachmentSerializer,
-    AttachmentUploadView,
     ContentBody,
     ContractErrors,
     NoBody,
@@ -25,13 +23,13 @@ from tickets.api.base import (
     ReasonBody,
     choice_filters,
     code,
-    require_upload,
-    sees_internal,
     text,
 )
-from tickets.deadlines import overdue_tickets_q, ticket_clock
-from tickets.errors import PermissionDenied
-from tickets.models import Attachment, Supervision, Ticket, TicketCoDepartment, TicketEvent
+from supervision import services as supervision
+from tickets import workflow
+from tickets.api.attachments import AttachmentSerializer, AttachmentUploadView
+from tickets.clocks import overdue_tickets_q, ticket_clock
+from tickets.models import Ticket, TicketCoDepartment, TicketEvent
 from tickets.models.handling import Callback, ClosureStandard, ExtensionRequest, Rating
 from tickets.models.ticket import Category
 from tickets.selectors import demands_visible_to, ticket_for_user, tickets_visible_to
@@ -99,12 +97,13 @@ class RatingOut(serializers.ModelSerializer):
         fields = ["satisfaction", "comment", "at"]
 
 
-class SupervisionOut(serializers.ModelSerializer):
+class SupervisionOut(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    trigger = serializers.ChoiceField(choices=supervision.SupervisionTrigger.choices, read_only=True)
+    form = serializers.ChoiceField(choices=supervision.SupervisionForm.choices, read_only=True)
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Supervision
-        fields = ["id", "trigger", "form", "department", "due_at", "answered_at"]
+    due_at = serializers.DateTimeField(read_only=True)
+    answered_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class TicketSerializer(serializers.ModelSerializer):
@@ -179,7 +178,7 @@ def ticket_queryset(user, base=None):
         "attachments",
         "extensions",
         "callbacks",
-        Prefetch("supervisions", queryset=Supervision.objects.select_related("department").order_by("issued_at", "id")),
+        Prefetch("supervisions", queryset=supervision.supervisions_with_addressee()),
     )
 
 
@@ -378,11 +377,7 @@ class TicketActionView(ActionView):
 
 # --- attachments ---------------------------------------------------------------------------------------------------
 class TicketAttachmentView(AttachmentUploadView):
+    subject = "ticket"
+
     def fetch(self, user, pk):
         return ticket_for_user(user, pk)
-
-    def attach(self, user, ticket, upload) -> Attachment:
-        if not rules.may_attach_to_ticket(ticket, user):
-            raise PermissionDenied("您不能为该工单上传附件。")
-        require_upload(upload)
-        return workflow.attach_file(actor=user, ticket=ticket, upload=upload, kind=Attachment.Kind.EVIDENCE)

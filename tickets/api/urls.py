@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tickets.api import demands, escalations, supervisions, tickets
+from tickets.api import demands, escalations, tickets
 
 app_name = "tickets_api"
 
@@ -19,7 +19,5 @@ urlpatterns = [
     path("tickets/<int:pk>/attachments/", tickets.TicketAttachmentView.as_view(), name="ticket-attachments"),
     path("tickets/<int:pk>/actions/<str:action>/", tickets.TicketActionView.as_view(), name="ticket-action"),
     path("escalations/", escalations.EscalationListView.as_view(), name="escalation-list"),
-    path("supervisions/", supervisions.SupervisionListView.as_view(), name="supervision-list"),
-    path("supervisions/<int:pk>/answer/", supervisions.SupervisionAnswerView.as_view(), name="supervision-answer"),
     path("escalations/<int:pk>/update/", escalations.EscalationUpdateView.as_view(), name="escalation-update"),
 ]

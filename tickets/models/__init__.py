@@ -1,5 +1,6 @@
-from tickets.models.calendar import CalendarException, CalendarYear, DeadlinePolicy, WorkflowSettings
-from tickets.models.common import Attachment, NumberSequence
+from tickets.models.common import Attachment, TimelineEntry
+from tickets.models.demand import ConsultRequest, Demand, DemandEvent, ProvincialEscalation
+from tickets.models.figures import DemandDay, TicketDay
 from tickets.models.handling import (
     Callback,
     ExtensionRequest,
@@ -8,33 +9,26 @@ from tickets.models.handling import (
     SamplingBatch,
     TerminationRequest,
 )
-from tickets.models.demand import ConsultRequest, Demand, DemandEvent, ProvincialEscalation
-from tickets.models.supervision import Supervision, Urge
-from tickets.models.sweep import ClockAlert, SweepState
-from tickets.models.ticket import TicketCoDepartment, Ticket, TicketEvent
+from tickets.models.settings import WorkflowSettings
+from tickets.models.ticket import Ticket, TicketCoDepartment, TicketEvent
 
 __all__ = [
+    "Attachment",
     "Callback",
+    "ConsultRequest",
+    "Demand",
+    "DemandDay",
+    "DemandEvent",
     "ExtensionRequest",
+    "ProvincialEscalation",
     "Rating",
     "Review",
     "SamplingBatch",
     "TerminationRequest",
-    "Attachment",
-    "CalendarException",
-    "CalendarYear",
-    "ClockAlert",
-    "ConsultRequest",
-    "DeadlinePolicy",
-    "Demand",
-    "DemandEvent",
-    "NumberSequence",
-    "ProvincialEscalation",
-    "Supervision",
-    "SweepState",
     "Ticket",
     "TicketCoDepartment",
+    "TicketDay",
     "TicketEvent",
-    "Urge",
+    "TimelineEntry",
     "WorkflowSettings",
 ]

@@ -8,7 +8,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from tickets import rules
-from tickets.models.common import ImmutableEntry
+from tickets.models.common import TimelineEntry
+from workcalendar.clocks import Clock
 
 
 class Channel(models.TextChoices):
@@ -36,7 +37,7 @@ class ConsentMethod(models.TextChoices):
     WRITTEN = "written", _("书面")
 
 
-class Demand(ConcurrentTransitionMixin, models.Model):
+class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMixin includes FSMModelMixin
     class State(models.TextChoices):
         REGISTERED = "registered", _("待研判")
         AWAITING_MATERIALS = "awaiting_materials", _("待补充材料")
@@ -48,6 +49,11 @@ class Demand(ConcurrentTransitionMixin, models.Model):
         WITHDRAWN = "withdrawn", _("已撤回")
 
     OPEN_STATES = (State.REGISTERED, State.AWAITING_MATERIALS, State.CONSULTING)
+    # The colour of each state's badge (a Bootstrap contextual class; the text carries the meaning).
+    STATE_STYLES = {
+        "registered": "primary", "awaiting_materials": "warning", "consulting": "info", "ticketed": "success",
+        "merged": "secondary", "rejected": "dark", "escalated": "secondary", "withdrawn": "light",
+    }
 
     number = models.CharField(_("诉求编号"), max_length=32, unique=True)
     state = FSMField(_("状态"), default=State.REGISTERED, choices=State.choices, protected=True, db_index=True)
@@ -188,6 +194,12 @@ class Demand(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    def running_clock(self) -> Clock | None:
+        """The triage clock while the demand waits for the office's decision (SPEC §6)."""
+        if self.state in (self.State.REGISTERED, self.State.CONSULTING) and self.triage_due_at:
+            return Clock("triage", "研判", self.triage_due_at, self.triage_due_provisional, policy="triage")
+        return None
+
 
 class ConsultRequest(models.Model):
     """A member department asked for its opinion during 会商 (SPEC §4 `consult`)."""
@@ -247,9 +259,9 @@ class ProvincialEscalation(models.Model):
         ]
 
 
-class DemandEvent(ImmutableEntry):
+class DemandEvent(TimelineEntry):
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events")
 
-    class Meta(ImmutableEntry.Meta):
+    class Meta(TimelineEntry.Meta):
         verbose_name = _("诉求时间线")
         verbose_name_plural = _("诉求时间线")

@@ -7,8 +7,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from tickets import rules
-from tickets.models.common import ImmutableEntry
+from tickets.models.common import TimelineEntry
 from tickets.models.handling import ClosureStandard
+from workcalendar.clocks import Clock
 
 
 class Category(models.TextChoices):
@@ -17,6 +18,17 @@ class Category(models.TextChoices):
     COMPLAINT = "complaint", _("投诉举报类")
 
 
+def handle_policy(category: str, complex_: bool) -> str:
+    """The deadline policy row for handling a ticket of this category (§4.4.1)."""
+    if category == Category.CONSULTATION:
+        return "handle_consultation"
+    if category == Category.COORDINATION:
+        return "handle_coordination_complex" if complex_ else "handle_coordination"
+    return "handle_complaint_complex" if complex_ else "handle_complaint"
+
+
+# ConcurrentTransitionMixin is django-fsm-2's FSMModelMixin (refresh_from_db with the protected state field) plus the
+# optimistic check that the state did not change under a save.
 class Ticket(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         DISPATCHED = "dispatched", _("待签收")
@@ -33,6 +45,11 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     FINAL_STATES = (State.ARCHIVED, State.TERMINATED, State.ESCALATED)
     # A demand may be merged only into a ticket that is still being worked on.
     MERGEABLE_STATES = (State.DISPATCHED, State.DISPUTED, State.GOVERNMENT_DECISION, State.HANDLING)
+    # The colour of each state's badge (a Bootstrap contextual class; the text carries the meaning).
+    STATE_STYLES = {
+        "dispatched": "primary", "disputed": "warning", "government_decision": "warning", "handling": "info",
+        "closed": "success", "review": "warning", "archived": "secondary", "terminated": "dark", "escalated": "secondary",
+    }
 
     number = models.CharField(_("工单编号"), max_length=32, unique=True)
     state = FSMField(_("状态"), default=State.DISPATCHED, choices=State.choices, protected=True, db_index=True)
@@ -115,6 +132,20 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     def is_read_only(self) -> bool:
         return self.state in (self.State.ARCHIVED, self.State.TERMINATED)
 
+    def handle_policy(self) -> str:
+        return handle_policy(self.category, self.complex)
+
+    def running_clock(self) -> Clock | None:
+        """The clock of the current state: sign while dispatched, handling, callback once closed (SPEC §6)."""
+        state = self.state
+        if state == self.State.DISPATCHED and self.sign_due_at:
+            return Clock("sign", "签收", self.sign_due_at, self.sign_due_provisional, policy="sign")
+        if state == self.State.HANDLING and self.handle_due_at:
+            return Clock("handle", "办理", self.handle_due_at, self.handle_due_provisional, policy=self.handle_policy())
+        if state == self.State.CLOSED and self.callback_due_at:
+            return Clock("callback", "回访", self.callback_due_at, self.callback_due_provisional, policy="callback")
+        return None
+
     # --- the transition graph of SPEC §5. Methods only change the row; tickets/workflow.py holds the rules. ----------
     @transition(field=state, source=State.DISPATCHED, target=State.HANDLING, permission=rules.is_lead_handler)
     def sign(self):
@@ -191,10 +222,10 @@ class TicketCoDepartment(models.Model):
         constraints = [models.UniqueConstraint(fields=["ticket", "department"], name="co_department_once_per_ticket")]
 
 
-class TicketEvent(ImmutableEntry):
+class TicketEvent(TimelineEntry):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
 
-    class Meta(ImmutableEntry.Meta):
+    class Meta(TimelineEntry.Meta):
         verbose_name = _("工单时间线")
         verbose_name_plural = _("工单时间线")
         indexes = [models.Index(fields=["ticket", "at"])]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
-from conftest import browser_login, screenshot
+from qiyezhijia.testing import browser_login, login_as, screenshot
 from tickets import workflow
 from tickets.models import Callback, Rating, SamplingBatch, Ticket
 
@@ -40,12 +40,6 @@ def page(page):
 
 def user(username):
     return User.objects.get(username=username)
-
-
-def login_as(page, site, username):
-    page.context.clear_cookies()
-    browser_login(page, site.url, username)
-    expect(page.get_by_test_id("user-identity")).to_be_visible()
 
 
 def open_menu(page, label):
@@ -192,7 +186,7 @@ def test_a_returned_ticket_is_reviewed_rectified_closed_again_and_archived(site,
     page.get_by_test_id("submit-review").click()
     expect_flash(page, "已作出工单")
     expect_state(page, "办理中")
-    expect(page.get_by_test_id("running-due").locator("[title]")).to_have_attribute(
+    expect(page.get_by_test_id("running-due").locator(".due")).to_have_attribute(
         "title", f"办理期限：{rectify_by:%Y-%m-%d} 23:59"
     )
 
@@ -255,7 +249,7 @@ def test_an_approved_extension_moves_the_handling_due(site, page):
     ticket = handling("新建厂房用电报装需协调电网改造")
     old_due = timezone.localdate(ticket.handle_due_at)
     committed = old_due + timedelta(days=14)
-    due = page.get_by_test_id("running-due").locator("[title]")
+    due = page.get_by_test_id("running-due").locator(".due")
 
     login_as(page, site, "handler_scjg")
     page.goto(f"{site.url}/tickets/{ticket.pk}/")

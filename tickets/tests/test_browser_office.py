@@ -6,17 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from conftest import browser_login, screenshot
+from qiyezhijia.testing import login_as, screenshot
 from tickets import workflow
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.browser
-
-
-def login_as(page, site, username):
-    page.context.clear_cookies()
-    browser_login(page, site.url, username)
-    expect(page.get_by_test_id("user-identity")).to_be_visible()
 
 
 def open_menu(page, label):

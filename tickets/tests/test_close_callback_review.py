@@ -9,10 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.tests.factories import EnterpriseUserFactory, UserFactory, department
+from accounts.tests.factories import EnterpriseUserFactory
+from core.errors import Conflict
 from tickets import workflow
-from tickets.errors import Conflict
 from tickets.models import Callback, Ticket
 from tickets.tests.helpers import closed_ticket, good_callback, handling_ticket, register
 

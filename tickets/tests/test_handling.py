@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, department
+from core.errors import Conflict
 from tickets import workflow
-from tickets.errors import Conflict
 from tickets.models import Demand, ProvincialEscalation, Ticket
 from tickets.tests.helpers import dispatched_ticket, handling_ticket
 

@@ -18,14 +18,9 @@ pytestmark = [
 
 
 def test_concurrent_registrations_get_distinct_consecutive_numbers():
-    from accounts.models import Department, Domain, Region
-    from accounts.orgdata import load_organisation
-    from tickets.calendar_seed import seed_calendar, seed_policies
-    from tickets.models import CalendarException, CalendarYear, DeadlinePolicy, WorkflowSettings
+    from qiyezhijia.testing import load_reference_data
 
-    load_organisation(Region, Domain, Department)
-    seed_calendar(CalendarYear, CalendarException)
-    seed_policies(DeadlinePolicy, WorkflowSettings)
+    load_reference_data()
     user = UserFactory(role=Role.SPECIALIST, department=department("anshun-fgw"))
     workers, per_worker = 6, 5
     barrier = threading.Barrier(workers)

@@ -9,10 +9,19 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from deadlines.models import SweepState
+from supervision.models import Supervision
+from supervision.services import ticket_supervise
 from tickets import workflow
-from tickets.models import CalendarException, CalendarYear, Demand, Supervision, SweepState, Ticket
-from tickets.supervision import ticket_supervise
+from tickets.models import Ticket
 from tickets.tests.helpers import closed_ticket, dispatched_ticket, handling_ticket, register
+from workcalendar.models import CalendarException, CalendarYear
+from workcalendar.services import (
+    calendar_edit,
+    calendar_exception_save,
+    calendar_year_mark_official,
+    calendar_year_save,
+)
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -23,8 +32,8 @@ def end(y, m, d) -> datetime:
 
 
 def mark_official(year: int, holidays=(), workdays=()) -> CalendarYear:
-    """What an admin does on the calendar screen: the year, its dates, and the official tick, in one save."""
-    with transaction.atomic():
+    """What an admin does on the calendar screen: the year, its dates, and the official tick, in one calendar edit."""
+    with calendar_edit({year}):
         row, _ = CalendarYear.objects.get_or_create(year=year)
         for day in holidays:
             CalendarException.objects.create(calendar_year=row, date=day, kind="holiday", name="元旦")
@@ -79,22 +88,21 @@ def test_marking_official_again_changes_nothing(year_end_clocks, django_capture_
         row = mark_official(2027, holidays=[date(2027, 1, 1)])
     with django_capture_on_commit_callbacks(execute=True):
         row.source = "国务院办公厅通知"
-        row.save()
+        calendar_year_save(year=row)
     sign = Ticket.objects.get(pk=year_end_clocks["sign"].pk)
     assert sign.sign_due_at == end(2027, 1, 4)
     assert sign.events.filter(action="due_recomputed").count() == 1
 
 
 def test_dates_typed_in_before_the_official_tick_change_nothing_yet(year_end_clocks, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), calendar_edit({2027}):
         row = CalendarYear.objects.create(year=2027, official=False)
         CalendarException.objects.create(calendar_year=row, date=date(2027, 1, 1), kind="holiday", name="元旦")
     sign = Ticket.objects.get(pk=year_end_clocks["sign"].pk)
     assert (sign.sign_due_at, sign.sign_due_provisional) == (end(2027, 1, 1), True)
     assert not sign.events.filter(action="due_recomputed").exists()
     with django_capture_on_commit_callbacks(execute=True):
-        row.official = True
-        row.save()
+        calendar_year_mark_official(year=2027)
     sign.refresh_from_db()
     assert (sign.sign_due_at, sign.sign_due_provisional) == (end(2027, 1, 4), False)
 
@@ -141,7 +149,7 @@ def test_editing_an_official_year_recounts_with_the_dates_it_had(
         ticket = closed_ticket(office_clerk, lead_handler)  # Dec 29, 30, 31, Jan 3, Jan 4 (2028 Mon–Fri)
     assert (ticket.callback_due_at, ticket.callback_due_provisional) == (end(2028, 1, 4), True)
     with django_capture_on_commit_callbacks(execute=True):
-        CalendarException.objects.create(calendar_year=row, date=date(2027, 12, 31), kind="holiday", name="调休")
+        calendar_exception_save(exception=CalendarException(calendar_year=row, date=date(2027, 12, 31), kind="holiday", name="调休"))
     ticket.refresh_from_db()
     assert (ticket.callback_due_at, ticket.callback_due_provisional) == (end(2028, 1, 5), True)
     assert "（仍为暂定）" in ticket.events.get(action="due_recomputed").note
@@ -177,7 +185,7 @@ def test_command_recounts_a_year_marked_official_without_signals(year_end_clocks
     row = CalendarYear.objects.create(year=2027, official=False)
     CalendarException.objects.create(calendar_year=row, date=date(2027, 1, 1), kind="holiday", name="元旦")
     CalendarYear.objects.filter(pk=row.pk).update(official=True)  # a bulk update sends no signal
-    from tickets.workdays import reload_calendar
+    from workcalendar.workdays import reload_calendar
 
     reload_calendar()
     out = StringIO()
@@ -197,16 +205,15 @@ def test_command_refuses_bad_years(year_end_clocks, value, message):
 
 # --- through the calendar admin -------------------------------------------------------------------------------------
 def test_admin_adding_the_official_year_recounts_after_the_save(
-    year_end_clocks, client, django_user_model, django_capture_on_commit_callbacks
+    year_end_clocks, superuser_client, django_capture_on_commit_callbacks
 ):
     from django.urls import reverse
 
-    from tickets.tests.test_calendar_admin import inline_post
+    from workcalendar.tests.test_calendar_admin import inline_post
 
-    client.force_login(django_user_model.objects.create_superuser(username="t_root", password=None))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("admin:tickets_calendaryear_add"),
+        response = superuser_client.post(
+            reverse("admin:workcalendar_calendaryear_add"),
             inline_post(None, [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"}], year="2027"),
         )
     assert response.status_code == 302

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, department
+from core.errors import Conflict
 from tickets import workflow
-from tickets.errors import Conflict
 from tickets.models import Ticket, WorkflowSettings
 from tickets.tests.helpers import dispatched_ticket, disputed_ticket, handling_ticket
 
@@ -165,8 +165,10 @@ def test_auto_sign_respects_the_switch_and_objections(office_clerk, lead_handler
 
 
 def test_users_cannot_auto_sign(office_clerk, lead_handler):
-    from tickets.workflow import permitted
+    from tickets.rules import available_transitions, transition_permitted
 
     ticket = dispatched_ticket(office_clerk)
-    assert not permitted(ticket.auto_sign, lead_handler)
-    assert not permitted(ticket.auto_sign, office_clerk)
+    assert not transition_permitted(ticket, "auto_sign", lead_handler)
+    assert not transition_permitted(ticket, "auto_sign", office_clerk)
+    # The lead may sign or object now; auto-sign is never offered to a person.
+    assert available_transitions(ticket, lead_handler) == {"sign", "object"}

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, department
+from core.errors import Conflict
 from tickets import workflow
-from tickets.errors import Conflict
 from tickets.models import ConsultRequest, Demand, ProvincialEscalation, Ticket
 from tickets.tests.helpers import dispatched_ticket, register
 

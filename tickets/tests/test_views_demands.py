@@ -61,7 +61,7 @@ def test_enterprise_reads_where_a_new_demand_stands(client, enterprise_user, onl
     html = response.content.decode()
     assert "联合服务办公室正在研判，预计在9月20日（周日）前完成" in html
     assert online.number in html and "厂房消防验收排期过长" in html
-    assert "撤回诉求" in html and "confirm(" in html
+    assert "撤回诉求" in html and 'data-confirm="确定撤回诉求 ' in html
     assert 'data-testid="supply-form"' not in html
 
 

@@ -5,13 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import EnterpriseUserFactory, UserFactory, department
+from qiyezhijia.testing import flashed
 from tickets import workflow
 from tickets.models import (
     Attachment,
@@ -50,10 +50,6 @@ def action_url(ticket, action):
 
 def post(client, ticket, action, **fields):
     return client.post(action_url(ticket, action), {f"{action}-{name}": value for name, value in fields.items()})
-
-
-def flashed(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def fresh(ticket):
@@ -215,7 +211,7 @@ def test_the_close_form_is_multipart_and_confirms(client, office_clerk, lead_han
     form = re.search(rf'<form[^>]*action="{action_url(ticket, "close")}"[^>]*>', body)
     assert form is not None
     assert 'enctype="multipart/form-data"' in form.group(0)
-    assert "confirm(" in form.group(0)
+    assert 'data-confirm="确认办结？办结后将进入回访。"' in form.group(0)
     assert 'type="file"' in body and 'name="close-files"' in body and "multiple" in body
     # Forms without files stay url-encoded.
     extension = re.search(rf'<form[^>]*action="{action_url(ticket, "request_extension")}"[^>]*>', body)

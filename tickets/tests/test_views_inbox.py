@@ -5,21 +5,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, department, valid_uscc
+from qiyezhijia.testing import flashed
 from tickets import workflow
 from tickets.models import ConsultRequest, Ticket
 from tickets.tests.helpers import dispatched_ticket, handling_ticket, register
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
-
-
-def flashed(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 # --- 待签收 / 办理中 ----------------------------------------------------------------------------------------------------

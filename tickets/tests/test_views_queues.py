@@ -5,12 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Region, Role
 from accounts.tests.factories import UserFactory, department
+from qiyezhijia.testing import flashed
 from tickets import workflow
 from tickets.models import Callback, ProvincialEscalation, SamplingBatch, Ticket
 from tickets.sampling import sample_callbacks
@@ -21,10 +21,6 @@ SH = ZoneInfo("Asia/Shanghai")
 
 QUEUES = ["extension_queue", "termination_queue", "callback_queue", "returned_queue", "review_queue", "co_inbox"]
 OFFICE_ONLY = ["extension_queue", "termination_queue", "returned_queue", "review_queue"]
-
-
-def flashed(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def rows(response) -> int:
@@ -150,7 +146,7 @@ def test_review_queue_lists_review_requests_with_the_leads_reason(client, office
 
 
 def test_co_inbox_lists_tickets_where_the_department_co_handles(client, office_clerk, lead_handler, other_handler):
-    waiting = handling_ticket(office_clerk, lead_handler, co=("anshun-sw",), title="待确认的协办")
+    handling_ticket(office_clerk, lead_handler, co=("anshun-sw",), title="待确认的协办")
     confirmed = handling_ticket(office_clerk, lead_handler, co=("anshun-sw",), title="已确认的协办")
     workflow.ticket_co_confirm(actor=other_handler, ticket=confirmed)
     answered = handling_ticket(office_clerk, lead_handler, co=("anshun-sw",), title="已反馈的协办")

@@ -5,11 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, department
+from qiyezhijia.testing import flashed
 from tickets import workflow
 from tickets.models import Ticket
 from tickets.tests.helpers import dispatched_ticket, disputed_ticket, handling_ticket, register
@@ -24,10 +24,6 @@ def detail_url(ticket):
 
 def action_url(ticket, action):
     return reverse("tickets:ticket_action", args=[ticket.pk, action])
-
-
-def flashed(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def state_of(ticket):

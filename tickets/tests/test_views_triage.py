@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, department, valid_uscc
+from core.errors import Conflict
+from qiyezhijia.testing import flashed
 from tickets import workflow
-from tickets.errors import Conflict
 from tickets.models import ConsultRequest, Demand, ProvincialEscalation, Ticket
 from tickets.tests.helpers import dispatched_ticket, disputed_ticket, register
 
@@ -21,10 +21,6 @@ SH = ZoneInfo("Asia/Shanghai")
 
 def triage_url(demand):
     return reverse("tickets:triage", args=[demand.pk])
-
-
-def flashed(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def fresh(demand):

@@ -6,7 +6,7 @@ from django.http import Http404
 from accounts.models import Role
 from accounts.tests.factories import EnterpriseUserFactory, UserFactory, department
 from tickets import workflow
-from tickets.selectors import demand_for_user, demands_visible_to, queue_counts, ticket_for_user, tickets_visible_to
+from tickets.selectors import demand_for_user, demands_visible_to, ticket_for_user, tickets_visible_to
 from tickets.tests.helpers import dispatched_ticket, register
 
 pytestmark = pytest.mark.django_db
@@ -92,11 +92,3 @@ def test_bad_ids_are_404_not_500(lead_handler):
     for bad in ["abc", None, -1]:
         with pytest.raises(Http404):
             ticket_for_user(lead_handler, bad)
-
-
-def test_queue_counts_per_role(city_ticket, office_clerk, lead_handler, specialist, government_user):
-    register(specialist)
-    assert queue_counts(office_clerk) == {"triage": 1, "disputes": 0, "extensions": 0, "terminations": 0, "returned": 0, "reviews": 0, "callbacks": 0,
-                                          "supervision_open": 0, "supervision_inbox": 0}
-    assert queue_counts(lead_handler) == {"to_sign": 1, "handling": 0, "co": 0, "consult": 0, "supervision_inbox": 0}
-    assert queue_counts(government_user) == {"government": 0}

@@ -5,35 +5,30 @@ and the two acts taken from that page: supplying materials and withdrawing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Case, F, Q, When
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from django_fsm import can_proceed
 
 from accounts.models import Role
-from tickets import workflow
-from tickets.deadlines import overdue_demands_q
-from tickets.forms_intake import DemandFilterForm, SupplyMaterialsForm, WithdrawForm
+from core.pagination import paginate
+from core.web import run_act
+from tickets import rules, workflow
+from tickets.clocks import overdue_demands_q
+from tickets.forms.intake import DemandFilterForm, SupplyMaterialsForm, WithdrawForm
 from tickets.models import Demand
 from tickets.selectors import demand_for_user, demands_visible_to
-from tickets.views.common import run_workflow
-from tickets.views.enterprise import PAGE_SIZE, ticket_progress, where_it_stands
+from tickets.standing import ticket_progress, where_it_stands
 
 LIST_ROLES = (Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.CHAMBER, Role.SUPERVISOR, Role.GOVERNMENT, Role.LEADER)
 
 
-def _may(transition, user) -> bool:
-    """The user's role/department may take this transition, and the demand's state allows it now."""
-    return workflow.permitted(transition, user) and can_proceed(transition)
-
-
 def _render_detail(request, demand: Demand, *, supply_form=None, withdraw_form=None):
     user = request.user
-    can_supply = _may(demand.supply_materials, user)
-    can_withdraw = _may(demand.withdraw, user)
+    available = rules.available_transitions(demand, user)
+    can_supply = "supply_materials" in available
+    can_withdraw = "withdraw" in available
     context = {
         "demand": demand,
         "can_supply": can_supply,
@@ -48,7 +43,7 @@ def _render_detail(request, demand: Demand, *, supply_form=None, withdraw_form=N
         context["standing"] = where_it_stands(demand)
         return render(request, "tickets/demand_detail_enterprise.html", context)
     context.update(
-        can_triage=_may(demand.form_ticket, user),
+        can_triage="form_ticket" in available,
         consultations=demand.consultations.select_related("department", "answered_by"),
         transfer=Demand.objects.filter(source_demand=demand).select_related("region").first(),
         provincial=demand.provincial_escalations.all(),
@@ -68,7 +63,7 @@ def demand_supply(request, pk: int):
     demand = demand_for_user(request.user, pk)
     form = SupplyMaterialsForm(request.POST, request.FILES)
     if form.is_valid():
-        done = run_workflow(
+        done = run_act(
             request, form,
             lambda: workflow.demand_supply_materials(
                 actor=request.user, demand=demand, content=form.cleaned_data["content"], files=form.cleaned_data["files"]
@@ -88,7 +83,7 @@ def demand_withdraw(request, pk: int):
     demand = demand_for_user(request.user, pk)
     form = WithdrawForm(request.POST)
     if form.is_valid():
-        done = run_workflow(
+        done = run_act(
             request, form,
             lambda: workflow.demand_withdraw(actor=request.user, demand=demand, note=form.cleaned_data["note"]),
             success=f"诉求 {demand.number} 已撤回，不再办理。",
@@ -131,13 +126,9 @@ def demand_list(request):
         .select_related("enterprise", "domain", "first_contact_department")
         .order_by(F("open_due").asc(nulls_last=True), "-registered_at", "-id")
     )
-    page = Paginator(demands, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, demands)
     return render(
-        request,
-        "tickets/demand_list.html",
-        {"page": page, "filter_form": filter_form, "query": query.urlencode(), "filtered": any(filters.values())},
+        request, "tickets/demand_list.html", {"page": page, "filter_form": filter_form, "filtered": any(filters.values())}
     )
 
 

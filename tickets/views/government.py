@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.urls import path
 from django.shortcuts import render
+from django.urls import path
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
-from tickets.forms_office import paginate
+from core.pagination import paginate
 from tickets.models import Ticket
 from tickets.selectors import tickets_visible_to
 

@@ -12,14 +12,15 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
+from core.errors import Conflict
+from core.pagination import paginate
+from core.web import apply_errors
 from tickets import workflow
-from tickets.deadlines import overdue_tickets_q
-from tickets.errors import Conflict
-from tickets.forms_office import InboxFilterForm, OpinionForm, paginate
+from tickets.clocks import overdue_tickets_q
+from tickets.forms.office import InboxFilterForm, OpinionForm
+from tickets.listing import enterprise_labels, keyword_q, with_list_relations
 from tickets.models import ConsultRequest, Demand, Ticket
 from tickets.selectors import tickets_visible_to
-from tickets.views.common import apply_errors
-from tickets.views.tickets import enterprise_labels, keyword_q, with_list_relations
 
 TABS = {
     Ticket.State.DISPATCHED: {"url": "tickets:inbox", "title": "待签收", "due_field": "sign_due_at"},

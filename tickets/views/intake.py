@@ -8,12 +8,12 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
+from core.web import apply_errors
 from tickets import workflow
-from tickets.deadlines import demand_clock, due_status
-from tickets.forms_intake import RegisterDemandForm
+from tickets.forms.intake import RegisterDemandForm
 from tickets.models.demand import Channel
 from tickets.selectors import demands_visible_to
-from tickets.views.common import apply_errors
+from workcalendar.clocks import due_status
 
 REGISTRAR_ROLES = (Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.CHAMBER, Role.SUPERVISOR)
 
@@ -24,7 +24,7 @@ def _registered_message(demand) -> str:
             f"已登记诉求 {demand.number}，由本部门直接办理，形成工单 {demand.ticket.number}"
             "（已签收，办理时限开始计算）。"
         )
-    status = due_status(demand_clock(demand))
+    status = due_status(demand.running_clock())
     due = f"，研判期限：{status.text}" if status else ""
     return f"已登记诉求 {demand.number}，已进入{demand.region.name}联合服务办公室的研判队列{due}。"
 

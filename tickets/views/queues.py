@@ -15,17 +15,19 @@ from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
+from core.forms import StyledForm, note_field
+from core.pagination import paginate
+from core.web import apply_errors
 from tickets import workflow
-from tickets.forms_handling import CallbackForm, note_field
-from tickets.forms_office import StyledForm, paginate
+from tickets.forms.handling import CallbackForm
+from tickets.listing import enterprise_labels, with_list_relations
 from tickets.models import Callback, ExtensionRequest, ProvincialEscalation, SamplingBatch, TerminationRequest, Ticket
 from tickets.models.handling import Decision
 from tickets.sampling import sample_callbacks
-from tickets.views.common import apply_errors
-from tickets.views.tickets import enterprise_labels, with_list_relations
 
 
 def _office_region(user):
@@ -161,7 +163,7 @@ class SamplingForm(StyledForm):
             first = date(year, month, 1)
         except (ValueError, TypeError):
             raise forms.ValidationError("月份格式不正确，应为 YYYY-MM。") from None
-        if first > date.today().replace(day=1):
+        if first > timezone.localdate().replace(day=1):
             raise forms.ValidationError("不能抽取尚未开始的月份。")
         return first
 

@@ -10,19 +10,23 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
-from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Prefetch, Q, When
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
-from accounts.models import Department, Region, Role
-from tickets import rules, supervision, workflow
-from tickets.deadlines import overdue_tickets_q, ticket_clock
-from tickets.errors import Conflict
-from tickets.forms_handling import (
+from accounts.access import role_required
+from accounts.models import Role
+from accounts.roles import INTERNAL_READERS, TICKET_READERS
+from core.errors import Conflict
+from core.pagination import paginate
+from core.web import apply_errors
+from supervision import services as supervision
+from tickets import rules, workflow
+from tickets.clocks import overdue_tickets_q, ticket_clock
+from tickets.forms.handling import (
     AddCoDepartmentForm,
     CallbackForm,
     CloseForm,
@@ -36,51 +40,11 @@ from tickets.forms_handling import (
     RequestTerminationForm,
     ReviewForm,
 )
-from tickets.forms_office import (
-    DecideLeadForm,
-    ObjectForm,
-    ReassignForm,
-    ReferForm,
-    SignForm,
-    TicketListFilterForm,
-    paginate,
-)
-from tickets.forms_supervision import SpecialSuperviseForm, SuperviseForm, UrgeForm
+from tickets.forms.office import DecideLeadForm, ObjectForm, ReassignForm, ReferForm, SignForm, TicketListFilterForm
+from tickets.forms.supervision import SpecialSuperviseForm, SuperviseForm, UrgeForm
+from tickets.listing import by_running_due, department_choices, enterprise_labels, keyword_q, with_list_relations
 from tickets.models import Demand, DemandEvent, Rating, Ticket, TicketCoDepartment, TicketEvent
-from tickets.models.handling import Decision
 from tickets.selectors import ticket_for_user, tickets_visible_to
-from tickets.views.common import apply_errors
-
-LIST_ROLES = (Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.GOVERNMENT, Role.LEADER)
-# Who reads internal timeline entries and the dispute: department staff. Enterprises, and the supervisors and chamber
-# staff who only follow what they registered, read the public story.
-INTERNAL_READERS = (*LIST_ROLES, Role.ADMIN)
-
-
-def _handling(ticket: Ticket, user) -> bool:
-    return ticket.state == Ticket.State.HANDLING
-
-
-def _pending(kind: str, exists: bool):
-    def check(ticket: Ticket, user) -> bool:
-        return _handling(ticket, user) and getattr(ticket, kind).filter(state=Decision.PENDING).exists() == exists
-    return check
-
-
-def _own_link_unconfirmed(ticket: Ticket, user) -> bool:
-    return _handling(ticket, user) and ticket.co_links.filter(department_id=user.department_id, confirmed_at__isnull=True).exists()
-
-
-def _may_rate(ticket: Ticket, user) -> bool:
-    return ticket.state == Ticket.State.CLOSED and not Rating.objects.filter(ticket=ticket).exists()
-
-
-def _open(ticket: Ticket, user) -> bool:
-    return ticket.is_open
-
-
-def _rater(ticket: Ticket, user) -> bool:
-    return user.role == Role.ENTERPRISE and ticket.demands.filter(enterprise_id=user.enterprise_id).exists()
 
 
 @dataclass(frozen=True)
@@ -105,7 +69,7 @@ class Action:
 
     def may(self, ticket: Ticket, user) -> bool:
         if self.transition:
-            return workflow.permitted(getattr(ticket, self.transition), user)
+            return rules.transition_permitted(ticket, self.transition, user)
         return self.who(ticket, user)
 
     def now(self, ticket: Ticket, user) -> bool:
@@ -131,24 +95,24 @@ ACTIONS: dict[str, Action] = {
                     icon="check2-all", confirm="确认办结？办结后将进入回访。"),
     "add_co_department": Action(None, AddCoDepartmentForm, workflow.ticket_add_co_department, "添加协办部门",
                                 "已为工单 {ticket.number} 添加协办部门。", icon="people", style="outline-primary",
-                                who=rules.is_lead_handler, when=_handling),
+                                who=rules.is_lead_handler, when=rules.ticket_handling),
     "co_confirm": Action(None, CoConfirmForm, workflow.ticket_co_confirm, "确认协办", "已确认协办工单 {ticket.number}。",
-                         icon="hand-thumbs-up", who=rules.is_co_handler, when=_own_link_unconfirmed),
+                         icon="hand-thumbs-up", who=rules.is_co_handler, when=rules.own_co_link_unconfirmed),
     "co_feedback": Action(None, CoFeedbackForm, workflow.ticket_co_feedback, "反馈协办情况",
-                          "已向牵头部门反馈协办情况。", icon="reply", who=rules.is_co_handler, when=_handling),
+                          "已向牵头部门反馈协办情况。", icon="reply", who=rules.is_co_handler, when=rules.ticket_handling),
     "request_extension": Action(None, RequestExtensionForm, workflow.ticket_request_extension, "申请延期",
                                 "已提交延期申请，等待联合服务办公室审批。", icon="calendar-plus", style="outline-secondary",
-                                who=rules.is_lead_handler, when=_pending("extensions", False)),
+                                who=rules.is_lead_handler, when=rules.pending_request("extensions", False)),
     "decide_extension": Action(None, DecideForm, workflow.ticket_decide_extension, "审批延期申请",
                                "已审批工单 {ticket.number} 的延期申请。", icon="calendar-check",
-                               who=rules.is_region_office, when=_pending("extensions", True)),
+                               who=rules.is_region_office, when=rules.pending_request("extensions", True)),
     "request_termination": Action(None, RequestTerminationForm, workflow.ticket_request_termination, "申请终止办理",
                                   "已提交终止办理申请，等待联合服务办公室审批。", icon="slash-circle",
-                                  style="outline-danger", who=rules.is_lead_handler, when=_pending("terminations", False)),
+                                  style="outline-danger", who=rules.is_lead_handler, when=rules.pending_request("terminations", False)),
     "decide_termination": Action(None, DecideForm, workflow.ticket_decide_termination, "审批终止申请",
                                  "已审批工单 {ticket.number} 的终止申请。", icon="slash-circle",
                                  confirm="同意终止后工单将不再办理，确认提交审批结果？",
-                                 who=rules.is_region_office, when=_pending("terminations", True)),
+                                 who=rules.is_region_office, when=rules.pending_request("terminations", True)),
     "escalate": Action("escalate", EscalateTicketForm, workflow.ticket_escalate, "提级办理",
                        "工单 {ticket.number} 已提级办理。", icon="arrow-up-circle", style="outline-secondary",
                        confirm="提级后本级不再办理该工单，确认提级？"),
@@ -159,14 +123,14 @@ ACTIONS: dict[str, Action] = {
     "review": Action("uphold_review", ReviewForm, workflow.ticket_review, "作出复查复核结论",
                      "已作出工单 {ticket.number} 的复查复核结论。", icon="clipboard-check"),
     "urge": Action(None, UrgeForm, supervision.ticket_urge, "催办", "已催办{ticket.lead_department.name}。", icon="bell",
-                   style="outline-warning", who=supervision.may_urge, when=_open),
+                   style="outline-warning", who=supervision.may_urge, when=rules.ticket_open),
     "supervise": Action(None, SuperviseForm, supervision.ticket_supervise, "督办", "已就工单 {ticket.number} 发出督办。",
-                        icon="megaphone", style="outline-danger", who=rules.is_region_office, when=_open),
+                        icon="megaphone", style="outline-danger", who=rules.is_region_office, when=rules.ticket_open),
     "special_supervise": Action(None, SpecialSuperviseForm, supervision.ticket_supervise, "专项督办（一事一议）",
                                 "已就工单 {ticket.number} 发出专项督办。", icon="megaphone", style="outline-danger",
-                                who=rules.is_region_government, when=_open),
+                                who=rules.is_region_government, when=rules.ticket_open),
     "rate": Action(None, RateForm, workflow.ticket_rate, "评价办理结果", "感谢您的评价。", icon="star",
-                   who=_rater, when=_may_rate, enterprise=True),
+                   who=rules.is_rater, when=rules.may_rate_now, enterprise=True),
 }
 
 
@@ -181,63 +145,11 @@ def available_actions(ticket: Ticket, user) -> list[str]:
     ]
 
 
-def enterprise_labels(tickets) -> None:
-    """`ticket.enterprise_label`: the enterprise(s) of the ticket's demands, from a prefetched `demands`."""
-    for ticket in tickets:
-        names = []
-        for demand in ticket.demands.all():
-            name = demand.enterprise_name or ("匿名" if demand.anonymous else "")
-            if name and name not in names:
-                names.append(name)
-        ticket.enterprise_label = "、".join(names) or "—"
-
-
-def with_list_relations(queryset):
-    """What a ticket table row shows, in a constant number of queries."""
-    return queryset.select_related("lead_department", "region").prefetch_related(
-        Prefetch(
-            "demands",
-            queryset=Demand.objects.only("id", "state", "ticket_id", "enterprise_name", "anonymous", "registered_at").order_by(
-                "registered_at", "id"
-            ),
-        ),
-        Prefetch("co_links", queryset=TicketCoDepartment.objects.select_related("department")),
-    )
-
-
-def keyword_q(keyword: str) -> Q:
-    by_enterprise = Demand.objects.filter(ticket=OuterRef("pk"), enterprise_name__icontains=keyword)
-    return Q(number__icontains=keyword) | Q(title__icontains=keyword) | Q(Exists(by_enterprise))
-
-
-def running_due():
-    """The due instant of the clock that runs in the ticket's state (sign, handle or callback)."""
-    return Case(
-        When(state=Ticket.State.DISPATCHED, then=F("sign_due_at")),
-        When(state=Ticket.State.HANDLING, then=F("handle_due_at")),
-        When(state=Ticket.State.CLOSED, then=F("callback_due_at")),
-        default=None,
-        output_field=DateTimeField(),
-    )
-
-
-def _department_choices(user):
-    region_id = user.department.region_id
-    regions = [region_id]
-    if user.role in (Role.OFFICE, Role.GOVERNMENT, Role.LEADER):
-        regions += list(Region.objects.filter(parent_id=region_id).values_list("id", flat=True))
-    return Department.objects.filter(region_id__in=regions).select_related("region").order_by(
-        "region__sort_order", "sort_order", "code"
-    )
-
-
 @require_GET
-@login_required
+@role_required(TICKET_READERS, "您的角色没有工单列表。")
 def ticket_list(request):
     user = request.user
-    if user.role not in LIST_ROLES or not user.department_id:
-        raise PermissionDenied("您的角色没有工单列表。")
-    filters = TicketListFilterForm(request.GET, departments=_department_choices(user))
+    filters = TicketListFilterForm(request.GET, departments=department_choices(user))
     values = filters.values
     tickets = tickets_visible_to(user)
     if "state" in values:
@@ -250,10 +162,7 @@ def ticket_list(request):
         tickets = tickets.filter(overdue_tickets_q())
     if "q" in values:
         tickets = tickets.filter(keyword_q(values["q"]))
-    tickets = with_list_relations(tickets).annotate(running_due=running_due()).order_by(
-        F("running_due").asc(nulls_last=True), "-created_at", "-id"
-    )
-    page = paginate(request, tickets)
+    page = paginate(request, by_running_due(with_list_relations(tickets)))
     enterprise_labels(page.object_list)
     return render(request, "tickets/ticket_list.html", {"page": page, "filters": filters})
 

@@ -9,17 +9,17 @@ from django.db.models import F, Q
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
-from django_fsm import can_proceed
 
 from accounts.models import Department, Role
+from core.errors import Conflict
+from core.pagination import paginate
+from core.web import apply_errors
 from tickets import rules, workflow
-from tickets.deadlines import overdue_demands_q
+from tickets.clocks import overdue_demands_q
 from tickets.duplicates import duplicate_counts, likely_duplicates
-from tickets.errors import Conflict
-from tickets.forms_office import TRIAGE_FORMS, TriageFilterForm, merge_targets, paginate
+from tickets.forms.office import TRIAGE_FORMS, TriageFilterForm, merge_targets
 from tickets.models import Demand, Ticket
 from tickets.selectors import demand_for_user
-from tickets.views.common import apply_errors
 
 # Each triage decision, the Demand transition that decides when it is open, and how it reads on screen.
 DECISIONS = {
@@ -95,12 +95,9 @@ def demand_page_url(demand: Demand) -> str:
 
 
 def _available(demand: Demand, user) -> list[str]:
-    names = []
-    for name, (transition, _label, _icon) in DECISIONS.items():
-        method = getattr(demand, transition)
-        if workflow.permitted(method, user) and can_proceed(method):
-            names.append(name)
-    return names
+    """The decisions the office may take on the demand now, in the order the page offers them."""
+    transitions = rules.available_transitions(demand, user)
+    return [name for name, (transition, _label, _icon) in DECISIONS.items() if transition in transitions]
 
 
 def _success_message(demand: Demand, decision: str) -> str:

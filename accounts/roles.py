@@ -1,0 +1,48 @@
+"""Every group of roles the platform uses, in one place (SPEC §1). Screens, rules and the API name these groups."""
+
+from accounts.models import Role
+
+ALL_ROLES = frozenset(Role.values)
+STAFF_ROLES = ALL_ROLES - {Role.ENTERPRISE}
+
+# People outside the administration: they see only what concerns them, never internal notes or opinions.
+EXTERNAL_ROLES = frozenset({Role.ENTERPRISE, Role.SUPERVISOR, Role.CHAMBER})
+# Outside registrars follow only what they registered themselves.
+OWN_SUBMISSION_READERS = frozenset({Role.SUPERVISOR, Role.CHAMBER})
+
+# Read everything of their region and of the regions below it (a city sees its counties, §3.2.3–§3.2.4).
+REGION_TREE_READERS = frozenset({Role.OFFICE, Role.GOVERNMENT, Role.LEADER})
+# Register demands received on a channel (SPEC §3).
+REGISTRARS = frozenset({Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.CHAMBER, Role.SUPERVISOR})
+# Read a list of demands.
+DEMAND_LIST_READERS = REGISTRARS | {Role.GOVERNMENT, Role.LEADER}
+# Read a list of tickets and the internal side of a ticket (department staff).
+TICKET_READERS = frozenset({Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.GOVERNMENT, Role.LEADER})
+# Read internal timeline entries, disputes and supervisions: department staff and the platform administrator.
+INTERNAL_READERS = TICKET_READERS | {Role.ADMIN}
+# Handle a department's own first-contact demand (首问负责, §4.1).
+SELF_HANDLERS = frozenset({Role.HANDLER, Role.SPECIALIST})
+# Name another department of the region as first contact when registering.
+FIRST_CONTACT_NAMERS = frozenset({Role.OFFICE, Role.SPECIALIST})
+# Give an opinion when a department is consulted (§4.2.1(3)); handlers and specialists answer from their inbox.
+CONSULTEES = frozenset({Role.HANDLER, Role.SPECIALIST, Role.OFFICE})
+CONSULT_INBOX_ROLES = frozenset({Role.HANDLER, Role.SPECIALIST})
+# Record callbacks and urge (SPEC §5 `callback`, `urge`).
+CALLBACK_ROLES = frozenset({Role.OFFICE, Role.SPECIALIST})
+# Collect materials for a demand whose first contact they are (§4.2.1(4)).
+MATERIAL_COLLECTORS = frozenset({Role.HANDLER, Role.SPECIALIST, Role.OFFICE})
+# Read the dashboards, reports and supervision board of their region.
+REPORT_READERS = frozenset({Role.OFFICE, Role.GOVERNMENT, Role.LEADER})
+# Read and download a department's ledger.
+LEDGER_ROLES = frozenset({Role.HANDLER, Role.OFFICE})
+# Answer supervisions addressed to their department (a county office answers the city's).
+SUPERVISION_ANSWERERS = frozenset({Role.HANDLER, Role.OFFICE})
+# Read a supervision notice or the supervision list of the API.
+SUPERVISION_READERS = frozenset({Role.OFFICE, Role.GOVERNMENT, Role.LEADER, Role.HANDLER, Role.SPECIALIST})
+# Read the API's documentation.
+API_DOC_READERS = STAFF_ROLES - OWN_SUBMISSION_READERS
+
+
+def sees_internal(user) -> bool:
+    """Whether the user reads the administration's side: internal timeline entries, opinions, supervisions."""
+    return user.role not in EXTERNAL_ROLES

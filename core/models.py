@@ -1,0 +1,73 @@
+"""Models every app may build on: human-readable numbers and the immutable timeline entry."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NumberSequence(models.Model):
+    """A counter per prefix and day. Incremented under a row lock, so numbers stay unique under concurrent creation."""
+
+    key = models.CharField(max_length=32, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+        # Created by the tickets app before the plumbing moved to core; the table keeps its name and rows.
+        db_table = "tickets_numbersequence"
+
+    @classmethod
+    def next_number(cls, prefix: str) -> str:
+        """`SQ20261125-0007`: prefix, the local date, and a counter that restarts every day."""
+        day = timezone.localdate()
+        key = f"{prefix}{day:%Y%m%d}"
+        with transaction.atomic():
+            cls.objects.get_or_create(key=key)
+            row = cls.objects.select_for_update().get(key=key)
+            row.last += 1
+            row.save(update_fields=["last"])
+        return f"{key}-{row.last:04d}"
+
+
+def next_number(prefix: str) -> str:
+    """The next human-readable number for `prefix` (SQ demands, GD tickets, DB supervisions …)."""
+    return NumberSequence.next_number(prefix)
+
+
+class ImmutableEntry(models.Model):
+    """A timeline entry: written once, never changed or deleted (the audit trail of SPEC §5).
+
+    Subclasses name their actions in `ACTION_LABELS` (code → the Chinese a person reads).
+    """
+
+    ACTION_LABELS: dict[str, str] = {}
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("动作"), max_length=32)
+    from_state = models.CharField(_("原状态"), max_length=32, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=32, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    # Internal entries (department opinions, office notes) are hidden from the enterprise.
+    internal = models.BooleanField(_("仅内部可见"), default=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS.get(self.action, self.action)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(_("时间线记录不可修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("时间线记录不可删除。"))

@@ -1,0 +1,54 @@
+"""The left menu: a registry filled by every app's AppConfig.
+
+An app contributes `menu_items()` (a list of core.menu.MenuItem) and, for entries that show a count,
+`menu_queues(user)` (name → the queryset of that queue for the user, from the app's queue selectors). The counts of
+all the user's entries are read in one query. An entry whose URL is not installed is left out.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+from core.menu import MenuItem, count_together
+
+
+@cache
+def _entries() -> tuple[tuple[MenuItem, object], ...]:
+    entries = []
+    for config in apps.get_app_configs():
+        if hasattr(config, "menu_items"):
+            entries.extend((item, config) for item in config.menu_items())
+    return tuple(sorted(entries, key=lambda entry: entry[0].order))
+
+
+def _visible(user) -> list[tuple[MenuItem, object]]:
+    return [(item, config) for item, config in _entries() if user.role in item.roles]
+
+
+def menu_counts(user, visible=None) -> dict[str, int]:
+    """The size of every queue shown in the user's menu, in one query."""
+    visible = _visible(user) if visible is None else visible
+    queues: dict = {}
+    owners = {id(config): config for item, config in visible if item.count}
+    for config in owners.values():
+        wanted = {item.count for item, owner in visible if owner is config and item.count}
+        queues.update({name: qs for name, qs in config.menu_queues(user).items() if name in wanted})
+    return count_together(user, queues)
+
+
+def menu_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    visible = _visible(user)
+    counts = menu_counts(user, visible)
+    items = []
+    for item, _config in visible:
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": item.label, "url": url, "icon": item.icon, "count": counts.get(item.count) if item.count else None})
+    return items

@@ -1,0 +1,62 @@
+"""What the tests of every app share: the reference data, flashed messages, logging in a browser, screenshots.
+
+Test code only (imported by conftest.py and test modules); the dependency contract does not apply to tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.messages import get_messages
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def load_reference_data() -> None:
+    """The rows the migrations load (regions, departments, domains, the calendar, the deadline policies, the workflow
+    settings), again: a transactional test flushes them afterwards. The loaders are idempotent."""
+    from accounts.models import Department, Domain, Region
+    from accounts.orgdata import load_organisation
+    from tickets.models import WorkflowSettings
+    from workcalendar.models import CalendarException, CalendarYear, DeadlinePolicy
+    from workcalendar.seed import seed_calendar, seed_policies
+    from workcalendar.workdays import reload_calendar
+
+    load_organisation(Region, Domain, Department)
+    seed_calendar(CalendarYear, CalendarException)
+    seed_policies(DeadlinePolicy)
+    WorkflowSettings.current()
+    reload_calendar()
+
+
+def flashed(response) -> list[str]:
+    """The messages a response flashed (success, errors), as the person reads them."""
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+# --- browser journeys (Playwright driving Debian's Chromium) ------------------------------------------------------
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots/ (git-ignored) and return its path."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def browser_login(page, base_url: str, username: str, password: str | None = None) -> None:
+    from accounts.demo import DEMO_PASSWORD
+
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password or DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def login_as(page, site, username: str) -> None:
+    """Log in as a demo user in a clean browser context and wait until the top bar shows who is logged in."""
+    from playwright.sync_api import expect
+
+    page.context.clear_cookies()
+    browser_login(page, site.url, username)
+    expect(page.get_by_test_id("user-identity")).to_be_visible()
