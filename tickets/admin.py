@@ -12,6 +12,10 @@ class WorkflowSettingsAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request) -> bool:
         return not WorkflowSettings.objects.exists()
 
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1  # the one row (a database constraint refuses any other)
+        super().save_model(request, obj, form, change)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 

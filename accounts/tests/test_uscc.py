@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.demo import ENTERPRISES
 from accounts.models import Enterprise
-from accounts.uscc import check_character, validate_uscc
+from accounts.uscc import check_character, normalize, validate_uscc
 
 
 @pytest.mark.parametrize("code", ["91350100M000100Y43"] + [e.uscc for e in ENTERPRISES])
@@ -11,8 +11,14 @@ def test_valid_codes_pass(code):
     validate_uscc(code)
 
 
-def test_lower_case_and_spaces_are_normalised():
-    validate_uscc(" 91350100m000100y43 ")
+def test_lower_case_and_spaces_are_normalised(db):
+    assert normalize(" 91350100m000100y43 ") == "91350100M000100Y43"
+    validate_uscc(" 91350100m000100y43 ")  # accepted as typed: the check runs on the normalised code
+    with pytest.raises(ValidationError, match="校验位不正确"):
+        validate_uscc(" 91350100m000100y44 ")  # normalising does not hide a wrong check character
+    enterprise = Enterprise.objects.create(name="小写代码测试企业", uscc=" 91350100m000100y43 ")
+    enterprise.refresh_from_db()
+    assert enterprise.uscc == "91350100M000100Y43"  # stored as the register writes it
 
 
 @pytest.mark.parametrize(

@@ -40,9 +40,15 @@ def test_empty_period_gives_null_rates(march, leader):
     assert body["tickets_dispatched"] == 0
 
 
-def test_government_and_leader_of_the_region_may_read(march, government_user, leader):
-    assert get(government_user, **MARCH).status_code == 200
-    assert get(leader, **MARCH).status_code == 200
+def test_government_and_leader_of_the_region_may_read(march, office_clerk, government_user, leader):
+    office = get(office_clerk, **MARCH).json()
+    for reader in (government_user, leader):
+        response = get(reader, **MARCH)
+        assert response.status_code == 200
+        body = response.json()
+        # The same figures the office reads: one definition per KPI, whoever asks.
+        assert body == office
+        assert (body["region"], body["demands_received"], body["tickets_dispatched"]) == ("anshun", 4, 4)
 
 
 def test_city_roles_read_a_county_and_may_include_children(march, leader):

@@ -29,5 +29,13 @@ def test_workflow_settings_single_row(superuser_client):
 def test_workflow_settings_can_be_added_when_missing(superuser_client):
     WorkflowSettings.objects.all().delete()
 
-    assert superuser_client.get(reverse("admin:tickets_workflowsettings_add")).status_code == 200
+    page = superuser_client.get(reverse("admin:tickets_workflowsettings_add"))
+    assert page.status_code == 200
+    assert "超时视为签收" in page.content.decode() and "视为签收时自动系统督办" in page.content.decode()
+    response = superuser_client.post(reverse("admin:tickets_workflowsettings_add"), {"auto_sign_enabled": "on"})
+    assert response.status_code == 302
+    row = WorkflowSettings.objects.get()
+    assert (row.pk, row.auto_sign_enabled, row.auto_sign_raises_supervision) == (1, True, False)
+    # One row only: once it exists there is nothing more to add.
+    assert superuser_client.get(reverse("admin:tickets_workflowsettings_add")).status_code == 403
 
