@@ -316,6 +316,26 @@ def test_warning_days_come_from_the_policy_of_each_clock(national_day_ticket, dj
     assert run(at(2026, 9, 30, 16, 0), django_capture_on_commit_callbacks).warned == 1
 
 
+@pytest.mark.parametrize(
+    ("warning_days", "now", "level", "warned"),
+    [
+        (1, at(2026, 10, 8, 9, 0), "warning", 1),  # one working day left: both warn
+        (1, at(2026, 9, 30, 16, 0), "normal", 0),  # two left: neither
+        (2, at(2026, 9, 30, 16, 0), "warning", 1),  # a policy of two working days: both warn already
+        (0, at(2026, 10, 9, 9, 0), "normal", 0),  # 0 = never warn, not even on the due day (今日到期 stays normal)
+    ],
+)
+def test_the_screen_and_the_sweep_warn_by_the_same_policy(
+    national_day_ticket, client, lead_handler, django_capture_on_commit_callbacks, warning_days, now, level, warned
+):
+    DeadlinePolicy.objects.filter(clock="sign").update(warning_working_days=warning_days)
+    client.force_login(lead_handler)
+    with time_machine.travel(now, tick=False):
+        page = client.get(f"/tickets/{national_day_ticket.pk}/").content.decode()
+    assert f'class="due due-{level}"' in page
+    assert run(now, django_capture_on_commit_callbacks).warned == warned
+
+
 # --- the window ---------------------------------------------------------------------------------------------------
 def test_a_sweep_reads_only_the_clocks_due_in_its_window(office_clerk, lead_handler, django_capture_on_commit_callbacks):
     with time_machine.travel(at(2026, 11, 2, 10, 0), tick=False):
