@@ -5,24 +5,24 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Department, Domain, Region, Role
+from accounts.access import require_role
+from accounts.models import Department, Domain, Region
+from accounts.roles import REPORT_READERS
 from reports.kpis import Scope
 from tickets.models.demand import Channel
 from tickets.models.ticket import Category
 
-READER_ROLES = (Role.OFFICE, Role.LEADER, Role.GOVERNMENT)
 MAX_PERIOD_DAYS = 366 * 5
 TRUE_VALUES = ("1", "true", "on", "yes")
 FALSE_VALUES = ("", "0", "false", "off", "no")
 
 
 def require_reader(user) -> None:
-    if user.role not in READER_ROLES or not user.department_id:
-        raise PermissionDenied("只有联合服务办公室、政府办公室和召集人可以查看运行统计。")
+    require_role(user, REPORT_READERS, "只有联合服务办公室、政府办公室和召集人可以查看运行统计。")
 
 
 def readable_regions(user) -> list[Region]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
@@ -13,7 +13,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.access import require_role
 from accounts.models import Department, Domain, Role
+from accounts.roles import LEDGER_ROLES
 from core.pagination import paginate
 from reports import kpis
 from reports.ledger import LEDGER_HEADERS, ledger_rows, notable_events, unsatisfied_callbacks
@@ -32,7 +34,6 @@ from tickets.models.ticket import Category
 
 app_name = "reports"
 UNITS = {"month": "按月", "week": "按周"}
-LEDGER_ROLES = (Role.HANDLER, Role.OFFICE)
 ALL_DEPARTMENTS = "all"  # the office's collection of every department's ledger in one workbook
 OVERDUE_ON_DASHBOARD = 20
 REPORT_PAGE_LIMIT = 200  # rows per list on the printed report; the .xlsx lists everything
@@ -196,8 +197,7 @@ def _ledger_departments(user):
 def _ledger_input(request):
     """(department, quarter, start, end, errors). A department outside the user's reach is 404."""
     user = request.user
-    if user.role not in LEDGER_ROLES or not user.department_id:
-        raise PermissionDenied("只有部门涉企服务工作人员和联合服务办公室可以查看台账。")
+    require_role(user, LEDGER_ROLES, "只有部门涉企服务工作人员和联合服务办公室可以查看台账。")
     departments = _ledger_departments(user)
     code = (request.GET.get("department") or "").strip()
     if code == ALL_DEPARTMENTS and user.role == Role.OFFICE:

@@ -8,14 +8,12 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.access import require_role
 from accounts.roles import REPORT_READERS
 from core.api import ContractErrors, choice_filters, text
-from core.errors import PermissionDenied
 from tickets import workflow
 from tickets.models import ProvincialEscalation
 
-# Who reads a region's provincial escalations; only its office records what the province did (the workflow checks).
-READERS = REPORT_READERS
 
 
 class EscalationSerializer(serializers.ModelSerializer):
@@ -31,8 +29,7 @@ class EscalationSerializer(serializers.ModelSerializer):
 
 
 def escalations_visible_to(user):
-    if user.role not in READERS or not user.department_id:
-        raise PermissionDenied("只有联合服务办公室、政府办公室和领导可以查看省级提级记录。")
+    require_role(user, REPORT_READERS, "只有联合服务办公室、政府办公室和领导可以查看省级提级记录。")
     return (
         ProvincialEscalation.objects.filter(region_id=user.department.region_id)
         .select_related("region", "submitted_by")

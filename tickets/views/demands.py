@@ -4,14 +4,15 @@ and the two acts taken from that page: supplying materials and withdrawing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Q, When
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import require_role
 from accounts.models import Role
+from accounts.roles import DEMAND_LIST_READERS
 from core.pagination import paginate
 from core.web import run_act
 from tickets import rules, workflow
@@ -20,9 +21,6 @@ from tickets.forms.intake import DemandFilterForm, SupplyMaterialsForm, Withdraw
 from tickets.models import Demand
 from tickets.selectors import demand_for_user, demands_visible_to
 from tickets.standing import ticket_progress, where_it_stands
-
-LIST_ROLES = (Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.CHAMBER, Role.SUPERVISOR, Role.GOVERNMENT, Role.LEADER)
-
 
 def _render_detail(request, demand: Demand, *, supply_form=None, withdraw_form=None):
     user = request.user
@@ -99,8 +97,7 @@ def demand_list(request):
     user = request.user
     if user.role == Role.ENTERPRISE:
         return redirect("tickets:my_demands")
-    if user.role not in LIST_ROLES:
-        raise PermissionDenied("您的角色不查看诉求列表。")
+    require_role(user, DEMAND_LIST_READERS, "您的角色不查看诉求列表。")
     filter_form = DemandFilterForm(request.GET or None)
     filters, notices = filter_form.valid_filters() if request.GET else ({}, [])
     for notice in notices:

@@ -1,12 +1,12 @@
 """Screens of enterprise users: submit a demand online, and "我的诉求" (SPEC §3: one form, then a status page)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.access import role_required
 from accounts.models import Role
 from core.pagination import paginate
 from core.web import apply_errors
@@ -17,16 +17,13 @@ from tickets.selectors import demands_visible_to
 from tickets.standing import where_it_stands
 
 
-def _enterprise_only(user) -> None:
-    if user.role != Role.ENTERPRISE:
-        raise PermissionDenied("只有企业用户可以在线提交和查看本企业的诉求。")
+ENTERPRISE_ONLY = "只有企业用户可以在线提交和查看本企业的诉求。"
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@role_required({Role.ENTERPRISE}, ENTERPRISE_ONLY)
 def submit(request):
     user = request.user
-    _enterprise_only(user)
     enterprise = user.enterprise
     if request.method == "POST":
         form = SubmitDemandForm(request.POST, request.FILES)
@@ -67,9 +64,8 @@ def submit(request):
 
 
 @require_GET
-@login_required
+@role_required({Role.ENTERPRISE}, ENTERPRISE_ONLY)
 def my_demands(request):
-    _enterprise_only(request.user)
     demands = (
         demands_visible_to(request.user)
         .select_related("region__parent", "ticket__lead_department")

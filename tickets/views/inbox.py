@@ -3,43 +3,39 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import role_required
 from accounts.models import Role
+from accounts.roles import CONSULT_INBOX_ROLES
 from core.errors import Conflict
 from core.pagination import paginate
 from core.web import apply_errors
-from tickets import workflow
+from tickets import queues, workflow
 from tickets.clocks import overdue_tickets_q
 from tickets.forms.office import InboxFilterForm, OpinionForm
 from tickets.listing import enterprise_labels, keyword_q, with_list_relations
 from tickets.models import ConsultRequest, Demand, Ticket
-from tickets.selectors import tickets_visible_to
 
 TABS = {
-    Ticket.State.DISPATCHED: {"url": "tickets:inbox", "title": "待签收", "due_field": "sign_due_at"},
-    Ticket.State.HANDLING: {"url": "tickets:inbox_handling", "title": "办理中", "due_field": "handle_due_at"},
+    Ticket.State.DISPATCHED: {"url": "tickets:inbox", "title": "待签收", "due_field": "sign_due_at", "queue": queues.to_sign},
+    Ticket.State.HANDLING: {"url": "tickets:inbox_handling", "title": "办理中", "due_field": "handle_due_at",
+                            "queue": queues.in_hand},
 }
-
-
-def _handler_only(user) -> None:
-    if user.role != Role.HANDLER or not user.department_id:
-        raise PermissionDenied("只有涉企服务工作人员有部门工单收件箱。")
+HANDLER_ONLY = "只有涉企服务工作人员有部门工单收件箱。"
 
 
 def _inbox(request, state: str):
     user = request.user
-    _handler_only(user)
     tab = TABS[state]
     filters = InboxFilterForm(request.GET)
     values = filters.values
-    tickets = tickets_visible_to(user).filter(lead_department_id=user.department_id, state=state)
+    tickets = tab["queue"](user)
     if "category" in values:
         tickets = tickets.filter(category=values["category"])
     if values.get("overdue"):
@@ -54,31 +50,28 @@ def _inbox(request, state: str):
 
 
 @require_GET
-@login_required
+@role_required({Role.HANDLER}, HANDLER_ONLY)
 def inbox(request):
     return _inbox(request, Ticket.State.DISPATCHED)
 
 
 @require_GET
-@login_required
+@role_required({Role.HANDLER}, HANDLER_ONLY)
 def inbox_handling(request):
     return _inbox(request, Ticket.State.HANDLING)
 
 
 # --- consultations (§4.2.1(3)) --------------------------------------------------------------------------------------
-def _consult_roles(user) -> None:
-    if user.role not in (Role.HANDLER, Role.SPECIALIST) or not user.department_id:
-        raise PermissionDenied("只有部门工作人员和企业服务专员回复会商。")
+CONSULT_ONLY = "只有部门工作人员和企业服务专员回复会商。"
+CONSULT_RELATED = ("demand__enterprise", "demand__domain", "demand__region", "requested_by", "answered_by__department")
 
 
 def _render_consult_inbox(request, *, bound: tuple[int, OpinionForm] | None = None):
     user = request.user
-    requests = ConsultRequest.objects.filter(department_id=user.department_id).select_related(
-        "demand__enterprise", "demand__domain", "demand__region", "requested_by", "answered_by__department"
-    )
+    requests = ConsultRequest.objects.filter(department_id=user.department_id).select_related(*CONSULT_RELATED)
     open_q = Q(answered_at__isnull=True, demand__state=Demand.State.CONSULTING)
-    # The oldest request has waited longest.
-    pending = list(requests.filter(open_q).order_by("requested_at", "id"))
+    # The queue (what awaits the department's opinion), the oldest request first: it has waited longest.
+    pending = list(queues.consultations(user).select_related(*CONSULT_RELATED).order_by("requested_at", "id"))
     for item in pending:
         item.form = bound[1] if bound and bound[0] == item.pk else OpinionForm(prefix=f"c{item.pk}")
     page = paginate(request, requests.exclude(open_q).order_by("-requested_at", "-id"))
@@ -86,18 +79,16 @@ def _render_consult_inbox(request, *, bound: tuple[int, OpinionForm] | None = No
 
 
 @require_GET
-@login_required
+@role_required(CONSULT_INBOX_ROLES, CONSULT_ONLY)
 def consult_inbox(request):
-    _consult_roles(request.user)
     return _render_consult_inbox(request)
 
 
 @require_POST
-@login_required
+@role_required(CONSULT_INBOX_ROLES, CONSULT_ONLY)
 def consult_opinion(request, pk: int):
     """Answer one consultation request of the user's department (404 for another department's request)."""
     user = request.user
-    _consult_roles(user)
     consult = (
         ConsultRequest.objects.filter(pk=pk, department_id=user.department_id).select_related("demand").first()
     )

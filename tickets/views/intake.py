@@ -1,13 +1,13 @@
 """Screen: staff register a demand received on a channel (SPEC §3, first-contact rule §4.1)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
+from accounts.access import role_required
+from accounts.roles import REGISTRARS
 from core.web import apply_errors
 from tickets import workflow
 from tickets.forms.intake import RegisterDemandForm
@@ -15,7 +15,6 @@ from tickets.models.demand import Channel
 from tickets.selectors import demands_visible_to
 from workcalendar.clocks import due_status
 
-REGISTRAR_ROLES = (Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.CHAMBER, Role.SUPERVISOR)
 
 
 def _registered_message(demand) -> str:
@@ -30,11 +29,9 @@ def _registered_message(demand) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@role_required(REGISTRARS, "您的角色不能登记企业诉求。")
 def register(request):
     user = request.user
-    if user.role not in REGISTRAR_ROLES or not user.department_id:
-        raise PermissionDenied("您的角色不能登记企业诉求。")
     if request.method == "POST":
         form = RegisterDemandForm(request.POST, request.FILES, user=user)
         if form.is_valid():

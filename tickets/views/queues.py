@@ -18,69 +18,65 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.access import require_role
 from accounts.models import Role
+from accounts.roles import CALLBACK_ROLES
 from core.forms import StyledForm, note_field
 from core.pagination import paginate
 from core.web import apply_errors
-from tickets import workflow
+from tickets import queues, workflow
 from tickets.forms.handling import CallbackForm
 from tickets.listing import enterprise_labels, with_list_relations
-from tickets.models import Callback, ExtensionRequest, ProvincialEscalation, SamplingBatch, TerminationRequest, Ticket
+from tickets.models import Callback, ExtensionRequest, ProvincialEscalation, SamplingBatch, TerminationRequest
 from tickets.models.handling import Decision
 from tickets.sampling import sample_callbacks
 
 
 def _office_region(user):
-    if user.role != Role.OFFICE or not user.department_id:
-        raise PermissionDenied("只有联合服务办公室可以查看该页面。")
+    require_role(user, {Role.OFFICE}, "只有联合服务办公室可以查看该页面。")
     return user.department.region
 
 
 @dataclass(frozen=True)
-class Queue:
+class QueuePage:
+    """How a queue of tickets.queues is shown: its heading, who opens it, the order and the extra column."""
+
     title: str
     hint: str
-    roles: tuple[str, ...]
-    tickets: Callable  # (user) -> QuerySet[Ticket]
+    roles: frozenset[str]
+    tickets: Callable  # (user) -> QuerySet[Ticket]: the queue itself (tickets.queues)
     order: tuple
     extra: str = ""  # the name of the extra column's partial, or ""
+    prefetch: tuple = ()
 
 
-QUEUES: dict[str, Queue] = {
-    "extensions": Queue(
-        "延期申请", "牵头部门申请延期并承诺办结时限，由联合服务办公室审批（§4.4.2）。", (Role.OFFICE,),
-        lambda u: Ticket.objects.filter(region=_office_region(u), state=Ticket.State.HANDLING,
-                                        extensions__state=Decision.PENDING).prefetch_related(
-            Prefetch("extensions", queryset=ExtensionRequest.objects.filter(state=Decision.PENDING), to_attr="pending")),
-        ("handle_due_at",), "extension",
+PAGES: dict[str, QueuePage] = {
+    "extensions": QueuePage(
+        "延期申请", "牵头部门申请延期并承诺办结时限，由联合服务办公室审批（§4.4.2）。", frozenset({Role.OFFICE}),
+        queues.extensions, ("handle_due_at",), "extension",
+        (Prefetch("extensions", queryset=ExtensionRequest.objects.filter(state=Decision.PENDING), to_attr="pending"),),
     ),
-    "terminations": Queue(
-        "终止申请", "存在无法联系、主动撤回、拒绝补充或匿名虚假等情形的，牵头部门可申请终止办理（§4.4.4）。", (Role.OFFICE,),
-        lambda u: Ticket.objects.filter(region=_office_region(u), state=Ticket.State.HANDLING,
-                                        terminations__state=Decision.PENDING).prefetch_related(
-            Prefetch("terminations", queryset=TerminationRequest.objects.filter(state=Decision.PENDING), to_attr="pending")),
-        ("handle_due_at",), "termination",
+    "terminations": QueuePage(
+        "终止申请", "存在无法联系、主动撤回、拒绝补充或匿名虚假等情形的，牵头部门可申请终止办理（§4.4.4）。",
+        frozenset({Role.OFFICE}), queues.terminations, ("handle_due_at",), "termination",
+        (Prefetch("terminations", queryset=TerminationRequest.objects.filter(state=Decision.PENDING), to_attr="pending"),),
     ),
-    "callbacks": Queue(
-        "待回访", "工单办结后 5 个工作日内全量回访（§4.7.1），按回访期限排序。", (Role.OFFICE, Role.SPECIALIST),
-        lambda u: Ticket.objects.filter(region_id=u.department.region_id, state=Ticket.State.CLOSED).prefetch_related(
-            Prefetch("callbacks", queryset=Callback.objects.filter(sampled=False, reached=False), to_attr="attempts")),
-        ("callback_due_at",), "callback",
+    "callbacks": QueuePage(
+        "待回访", "工单办结后 5 个工作日内全量回访（§4.7.1），按回访期限排序。", CALLBACK_ROLES,
+        queues.callbacks, ("callback_due_at",), "callback",
+        (Prefetch("callbacks", queryset=Callback.objects.filter(sampled=False, reached=False), to_attr="attempts"),),
     ),
-    "returned": Queue(
-        "退回重办", "回访不一致或未达办结标准而退回牵头部门重新办理的工单（§4.7.2）。", (Role.OFFICE,),
-        lambda u: Ticket.objects.filter(region=_office_region(u), state=Ticket.State.HANDLING, rework_count__gt=0),
-        ("handle_due_at",), "rework",
+    "returned": QueuePage(
+        "退回重办", "回访不一致或未达办结标准而退回牵头部门重新办理的工单（§4.7.2）。", frozenset({Role.OFFICE}),
+        queues.returned, ("handle_due_at",), "rework",
     ),
-    "reviews": Queue(
-        "复查复核", "牵头部门不认可退回或认为难以解决而提出复查复核建议的工单（§4.8）。", (Role.OFFICE,),
-        lambda u: Ticket.objects.filter(region=_office_region(u), state=Ticket.State.REVIEW).prefetch_related("reviews"),
-        ("-created_at",), "review",
+    "reviews": QueuePage(
+        "复查复核", "牵头部门不认可退回或认为难以解决而提出复查复核建议的工单（§4.8）。", frozenset({Role.OFFICE}),
+        queues.reviews, ("-created_at",), "review", ("reviews",),
     ),
-    "co": Queue(
-        "协办工单", "本部门作为协办部门的工单：确认协办并将处置情况反馈牵头部门（§4.4.3）。", (Role.HANDLER,),
-        lambda u: Ticket.objects.filter(state=Ticket.State.HANDLING, co_links__department_id=u.department_id),
-        ("handle_due_at",), "co",
+    "co": QueuePage(
+        "协办工单", "本部门作为协办部门的工单：确认协办并将处置情况反馈牵头部门（§4.4.3）。", frozenset({Role.HANDLER}),
+        queues.co_handling, ("handle_due_at",), "co",
     ),
 }
 
@@ -88,11 +84,10 @@ QUEUES: dict[str, Queue] = {
 @require_GET
 @login_required
 def ticket_queue(request, queue: str):
-    spec = QUEUES[queue]
+    spec = PAGES[queue]
     user = request.user
-    if user.role not in spec.roles or not user.department_id:
-        raise PermissionDenied(f"您的角色没有“{spec.title}”。")
-    tickets = with_list_relations(spec.tickets(user)).distinct().order_by(
+    require_role(user, spec.roles, f"您的角色没有“{spec.title}”。")
+    tickets = with_list_relations(spec.tickets(user)).prefetch_related(*spec.prefetch).order_by(
         *[F(field[1:]).desc(nulls_last=True) if field.startswith("-") else F(field).asc(nulls_last=True) for field in spec.order],
         "-id",
     )
@@ -104,7 +99,7 @@ def ticket_queue(request, queue: str):
             ticket.attempts = [c for c in ticket.attempts if c.at >= ticket.closed_at]
     if queue == "co":
         for ticket in page.object_list:
-            ticket.my_link = next((l for l in ticket.co_links.all() if l.department_id == user.department_id), None)
+            ticket.my_link = next((link for link in ticket.co_links.all() if link.department_id == user.department_id), None)
     return render(request, "tickets/queue.html", {"spec": spec, "queue": queue, "page": page})
 
 

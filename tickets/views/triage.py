@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.access import role_required
 from accounts.models import Department, Role
 from core.errors import Conflict
 from core.pagination import paginate
 from core.web import apply_errors
-from tickets import rules, workflow
+from tickets import queues, rules, workflow
 from tickets.clocks import overdue_demands_q
 from tickets.duplicates import duplicate_counts, likely_duplicates
 from tickets.forms.office import TRIAGE_FORMS, TriageFilterForm, merge_targets
@@ -32,9 +33,7 @@ DECISIONS = {
 }
 
 
-def _office_only(user) -> None:
-    if user.role != Role.OFFICE or not user.department_id:
-        raise PermissionDenied("只有联合服务办公室可以研判诉求。")
+OFFICE_ONLY = "只有联合服务办公室可以研判诉求。"
 
 
 def suggested_leads(region_id: int, domain_ids) -> dict[int, Department]:
@@ -52,14 +51,13 @@ def suggested_leads(region_id: int, domain_ids) -> dict[int, Department]:
 
 
 @require_GET
-@login_required
+@role_required({Role.OFFICE}, OFFICE_ONLY)
 def triage_queue(request):
     user = request.user
-    _office_only(user)
     region_id = user.department.region_id
     filters = TriageFilterForm(request.GET)
     values = filters.values
-    demands = Demand.objects.filter(region_id=region_id, state__in=[Demand.State.REGISTERED, Demand.State.CONSULTING])
+    demands = queues.triage(user)
     if "channel" in values:
         demands = demands.filter(channel=values["channel"])
     if "state" in values:
@@ -199,17 +197,15 @@ def _same_enterprise_tickets(demand: Demand, targets) -> list[Ticket]:
 
 
 @require_GET
-@login_required
+@role_required({Role.OFFICE}, OFFICE_ONLY)
 def dispute_queue(request):
     """Objections the office must resolve (reassign or refer to the government), then those the government holds."""
     user = request.user
-    _office_only(user)
-    region_id = user.department.region_id
-    tickets = Ticket.objects.filter(region_id=region_id).select_related("lead_department", "disputed_by_department")
+    related = ("lead_department", "disputed_by_department")
     page = paginate(
-        request, tickets.filter(state=Ticket.State.DISPUTED).order_by(F("disputed_at").asc(nulls_last=True), "id")
+        request, queues.disputes(user).select_related(*related).order_by(F("disputed_at").asc(nulls_last=True), "id")
     )
-    waiting = tickets.filter(state=Ticket.State.GOVERNMENT_DECISION).order_by(F("disputed_at").asc(nulls_last=True), "id")
+    waiting = queues.awaiting_government(user).select_related(*related).order_by(F("disputed_at").asc(nulls_last=True), "id")
     context = {"page": page, "waiting": list(waiting[:50]), "waiting_total": waiting.count()}
     return render(request, "tickets/dispute_queue.html", context)
 
