@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, department
+from tickets import workflow
 from tickets.models import Ticket
 from tickets.tests.api_helpers import api_as
 from tickets.tests.helpers import closed_ticket, handling_ticket, register
-from tickets import workflow
 
 pytestmark = pytest.mark.django_db
 

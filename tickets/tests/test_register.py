@@ -54,8 +54,8 @@ def test_enterprise_submits_online_for_its_own_enterprise(enterprise_user):
 
 
 def test_county_enterprise_goes_to_its_county_office(db):
-    from accounts.tests.factories import EnterpriseFactory, EnterpriseUserFactory
     from accounts.models import Region
+    from accounts.tests.factories import EnterpriseFactory, EnterpriseUserFactory
 
     user = EnterpriseUserFactory(enterprise=EnterpriseFactory(region=Region.objects.get(code="xixiu")))
     demand = register(user, channel="online")
