@@ -15,7 +15,7 @@ PAGE_SIZE = 20
 
 
 def safe_local_path(url: str) -> str | None:
-    """`url` when it is a path on this site ("/tickets/3/"), otherwise None: never an open redirect."""
+    """`url` when it is a path on this site ("/inbox/"), otherwise None: never an open redirect."""
     if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
         return None
     if not url_has_allowed_host_and_scheme(url, allowed_hosts=None, require_https=False):

@@ -87,9 +87,9 @@ def _read_scope(request, *, extra=None):
 
 
 def office_name(region) -> str:
-    host = Department.objects.filter(region=region, kind=Department.Kind.OFFICE_HOST, active=True).order_by("code").first()
-    office = f"{region.name}“企业之家”联合服务工作机制办公室"
-    return f"{office}（{host.name}）" if host else office
+    """The report's issuer: the region's office and the department hosting it."""
+    host = region.office_host()
+    return f"{region.office_name()}（{host.name}）" if host else region.office_name()
 
 
 # --- dashboard ---------------------------------------------------------------------------------------------------
