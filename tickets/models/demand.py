@@ -157,7 +157,7 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
-    # --- transitions: they only change the row; rules and side effects live in tickets/workflow.py -------------------
+    # --- transitions: they only change the row; rules and side effects live in tickets/workflow/ --------------------
     @transition(field=state, source=State.REGISTERED, target=State.AWAITING_MATERIALS, permission=rules.is_region_office)
     def request_materials(self):
         pass

@@ -115,7 +115,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["lead_department", "state"]),
             models.Index(fields=["region", "state"]),
-            # The deadline sweep reads only running clocks whose due instant falls in its window (tickets/sweep.py).
+            # The deadline sweep reads only running clocks whose due instant falls in its window (deadlines/sweep.py).
             models.Index(fields=["sign_due_at"], condition=models.Q(state="dispatched"), name="ticket_sign_due_running"),
             models.Index(fields=["handle_due_at"], condition=models.Q(state="handling"), name="ticket_handle_due_running"),
             models.Index(fields=["callback_due_at"], condition=models.Q(state="closed"), name="ticket_callback_due_running"),
@@ -146,7 +146,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             return Clock("callback", "回访", self.callback_due_at, self.callback_due_provisional, policy="callback")
         return None
 
-    # --- the transition graph of SPEC §5. Methods only change the row; tickets/workflow.py holds the rules. ----------
+    # --- the transition graph of SPEC §5. Methods only change the row; tickets/workflow/ holds the rules. -----------
     @transition(field=state, source=State.DISPATCHED, target=State.HANDLING, permission=rules.is_lead_handler)
     def sign(self):
         pass
