@@ -24,16 +24,30 @@ class MenuItem:
     count: str | None = None
 
 
+# A badge shows "99+" past 99: counting further would make a long queue cost more than a short one.
+COUNT_CAP = 100
+
+
 class _SubqueryCount(Subquery):
     template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
     output_field = IntegerField()
 
 
+def badge(count: int | None) -> str | None:
+    """How a queue's size reads beside its menu entry."""
+    if count is None:
+        return None
+    return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else str(count)
+
+
 def count_together(user, querysets: dict[str, QuerySet]) -> dict[str, int]:
-    """The sizes of several querysets in one query (the menu runs on every page), anchored on the user's own row."""
+    """The sizes of several querysets in one query (the menu runs on every page), anchored on the user's own row.
+
+    Each counts at most COUNT_CAP rows, so its cost follows the queue's index range up to that, never the table.
+    """
     counts = {name: 0 for name, queryset in querysets.items() if queryset.query.is_empty()}
     counted = {
-        name: _SubqueryCount(queryset.order_by().values("pk"))
+        name: _SubqueryCount(queryset.order_by().values("pk")[:COUNT_CAP])
         for name, queryset in querysets.items()
         if name not in counts
     }

@@ -12,7 +12,7 @@ from functools import cache
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
-from core.menu import MenuItem, count_together
+from core.menu import MenuItem, badge, count_together
 
 
 @cache
@@ -50,5 +50,6 @@ def menu_for(user) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": item.label, "url": url, "icon": item.icon, "count": counts.get(item.count) if item.count else None})
+        count = badge(counts.get(item.count)) if item.count else None
+        items.append({"label": item.label, "url": url, "icon": item.icon, "count": count})
     return items

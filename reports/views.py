@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -28,7 +27,7 @@ from reports.scope import (
 )
 from reports.xlsx import KPI_LABELS, collected_ledgers_response, ledger_response, report_response
 from tickets.clocks import overdue_tickets_q
-from tickets.listing import enterprise_labels, running_due, with_list_relations
+from tickets.listing import enterprise_labels, with_list_relations
 from tickets.models.demand import Channel
 from tickets.models.ticket import Category
 
@@ -117,8 +116,8 @@ def dashboard(request):
     unit = _unit(request)
     result = kpis.compute(scope)
     trend = kpis.trend(scope, unit)
-    overdue = with_list_relations(kpis.drill_queryset(scope, "overdue_open")).annotate(running_due=running_due())
-    overdue = list(overdue.order_by(F("running_due").asc(nulls_last=True), "id")[:OVERDUE_ON_DASHBOARD])
+    overdue = with_list_relations(kpis.drill_queryset(scope, "overdue_open"))
+    overdue = list(overdue.order_by("current_due_at", "id")[:OVERDUE_ON_DASHBOARD])
     enterprise_labels(overdue)
     domains = dict(Domain.objects.values_list("code", "name"))
     categories = {**dict(Category.choices), kpis.NOT_TICKETED: "未形成工单"}
@@ -170,7 +169,7 @@ def drill(request):
     if metric == "demands_received":
         queryset = queryset.select_related("ticket", "region").order_by("received_at", "id")
     else:
-        queryset = with_list_relations(queryset).annotate(running_due=running_due()).order_by("-created_at", "-id")
+        queryset = with_list_relations(queryset).order_by("-created_at", "-id")
     page = paginate(request, queryset)
     if metric != "demands_received":
         enterprise_labels(page.object_list)
@@ -280,8 +279,8 @@ def _report_context(scope, *, limit: int | None = None) -> dict:
     result = kpis.compute(scope)
     overdue = (
         kpis.tickets_in_scope(scope).filter(overdue_tickets_q(timezone.now()))
-        .select_related("lead_department", "region").annotate(running_due=running_due())
-        .order_by(F("running_due").asc(nulls_last=True), "id")
+        .select_related("lead_department", "region")
+        .order_by("current_due_at", "id")
     )
     unsatisfied = unsatisfied_callbacks(scope)
     return {

@@ -132,7 +132,7 @@ def report_workbook(*, result: dict, regions, overdue, unsatisfied, notable, off
                     cell.number_format = "0.0%"
 
     _sheet(workbook, "超期工单", ["工单编号", "标题", "牵头部门", "状态", "期限"], [
-        [t.number, t.title, t.lead_department.name, t.get_state_display(), local(t.running_due)] for t in overdue
+        [t.number, t.title, t.lead_department.name, t.get_state_display(), local(t.current_due_at)] for t in overdue
     ], [20, 36, 28, 14, 17])
     _sheet(workbook, "不满意回访", ["工单编号", "标题", "牵头部门", "回访时间", "满意度", "回访记录"], [
         [c.ticket.number, c.ticket.title, c.ticket.lead_department.name, local(c.at), c.get_satisfaction_display(), c.note]

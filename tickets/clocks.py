@@ -26,13 +26,8 @@ def ticket_clock(ticket: Ticket) -> Clock | None:
 
 
 def overdue_tickets_q(now: datetime | None = None) -> Q:
-    """Tickets whose running clock is past its due instant."""
-    now = now or timezone.now()
-    return (
-        Q(state=Ticket.State.DISPATCHED, sign_due_at__lt=now)
-        | Q(state=Ticket.State.HANDLING, handle_due_at__lt=now)
-        | Q(state=Ticket.State.CLOSED, callback_due_at__lt=now)
-    )
+    """Tickets whose running clock is past its due instant (`current_due_at` is set only while a clock runs)."""
+    return Q(current_due_at__lt=now or timezone.now())
 
 
 def overdue_demands_q(now: datetime | None = None) -> Q:
@@ -70,6 +65,7 @@ def _ticket_clock(state: str, due_field: str, flag_field: str, start_field: str,
         still=lambda ticket: {"state": state},
         describe=lambda ticket: f"工单 {ticket.number} {label}期限",
         record=_ticket_entry,
+        mirror_fields=("current_due_at",),  # the running due of the ticket's state
         **extra,
     )
 

@@ -4,7 +4,7 @@ order by the running clock."""
 
 from __future__ import annotations
 
-from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.access import region_ids
 from accounts.models import Department
@@ -42,22 +42,10 @@ def keyword_q(keyword: str) -> Q:
     return Q(number__icontains=keyword) | Q(title__icontains=keyword) | Q(Exists(by_enterprise))
 
 
-def running_due():
-    """The due instant of the clock that runs in the ticket's state (sign, handle or callback)."""
-    return Case(
-        When(state=Ticket.State.DISPATCHED, then=F("sign_due_at")),
-        When(state=Ticket.State.HANDLING, then=F("handle_due_at")),
-        When(state=Ticket.State.CLOSED, then=F("callback_due_at")),
-        default=None,
-        output_field=DateTimeField(),
-    )
-
-
 def by_running_due(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Soonest running due first (overdue ones lead), then the newest without a running clock."""
-    return queryset.annotate(running_due=running_due()).order_by(
-        F("running_due").asc(nulls_last=True), "-created_at", "-id"
-    )
+    """Soonest running due first (overdue ones lead), then the newest without a running clock: the order the indexes
+    on `current_due_at` serve."""
+    return queryset.order_by(F("current_due_at").asc(nulls_last=True), "-created_at", "-id")
 
 
 def department_choices(user) -> QuerySet[Department]:

@@ -54,7 +54,8 @@ class ProvisionalClock:
     recounted); `still(row)` the conditions under which the row may still be changed (beside its id and old due, e.g.
     its state); `describe(row)` how the summary names it ("工单 GD… 签收期限"); `record(row, note, now)` writes the
     timeline entry; `committed(row)` tells a date someone committed to (an approved extension), which stands and only
-    loses its flag; `note_prefix(row)` starts the timeline note ("督办 DB… ").
+    loses its flag; `note_prefix(row)` starts the timeline note ("督办 DB… "); `mirror_fields` hold a copy of the due
+    that moves with it (a ticket's `current_due_at`).
     """
 
     model: type[models.Model]
@@ -68,6 +69,7 @@ class ProvisionalClock:
     record: Callable[[Any, str, datetime], None]
     committed: Callable[[Any], bool] = _never
     note_prefix: Callable[[Any], str] = _no_prefix
+    mirror_fields: tuple[str, ...] = ()
 
 
 def registered_clocks() -> list[ProvisionalClock]:
@@ -176,7 +178,8 @@ def recompute_provisional(*, years: Iterable[int], working_before: Callable[[dat
                 if new is None or (new.due == old and new.provisional):
                     continue
                 updated = clock.model.objects.filter(pk=row.pk, **{clock.due_field: old}, **clock.still(row)).update(
-                    **{clock.due_field: new.due, clock.flag_field: new.provisional}
+                    **{clock.due_field: new.due, clock.flag_field: new.provisional},
+                    **{name: new.due for name in clock.mirror_fields},
                 )
                 if updated:
                     clock.record(row, clock.note_prefix(row) + _note(clock.label, old, new, years), now)

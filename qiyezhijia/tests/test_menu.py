@@ -57,9 +57,22 @@ def test_entries_come_from_every_app_in_one_order(office_clerk, lead_handler, en
 def test_counts_show_beside_their_entries(office_clerk):
     register(office_clerk)
     items = {item["label"]: item for item in menu_for(office_clerk)}
-    assert items["待研判"]["count"] == 1 and items["待研判"]["url"] == reverse("tickets:triage_queue")
+    assert items["待研判"]["count"] == "1" and items["待研判"]["url"] == reverse("tickets:triage_queue")
     assert items["提级记录"]["count"] is None  # a screen without a queue shows no number
 
 
 def test_an_enterprise_user_has_no_counts(enterprise_user):
     assert menu_counts(EnterpriseUserFactory(username="t_ent2")) == {}
+
+
+def test_a_long_queue_reads_as_99_plus_and_is_counted_no_further(office_clerk, monkeypatch):
+    """Counting stops at the cap (100): a queue of a million costs what a queue of a hundred does."""
+    from core import menu
+
+    monkeypatch.setattr(menu, "COUNT_CAP", 3)
+    for _ in range(4):
+        register(office_clerk)
+    assert menu_counts(office_clerk)["triage"] == 3
+    items = {item["label"]: item for item in menu_for(office_clerk)}
+    assert items["待研判"]["count"] == "2+"
+    assert menu.badge(2) == "2" and menu.badge(None) is None

@@ -225,7 +225,7 @@ def test_menu_shows_the_counts(office_clerk, lead_handler, ticket):
     supervise(office_clerk, ticket)
     office_menu = {item["label"]: item["count"] for item in menu_for(office_clerk)}
     handler_menu = {item["label"]: item["count"] for item in menu_for(lead_handler)}
-    assert office_menu["督办管理"] == 2 and handler_menu["督办回复"] == 2
+    assert office_menu["督办管理"] == "2" and handler_menu["督办回复"] == "2"
     assert menu_counts(lead_handler)["supervision_inbox"] == 2
 
 

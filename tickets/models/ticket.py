@@ -87,6 +87,9 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     callback_due_at = models.DateTimeField(_("回访期限"), null=True, blank=True, db_index=True)
     callback_due_provisional = models.BooleanField(default=False)
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    # The due instant of the clock running in the current state (sign / handling / callback), NULL when none runs.
+    # Kept with the state by the acts (tickets.workflow._shared.save_ticket), so lists sort and filter by an index.
+    current_due_at = models.DateTimeField(_("当前期限"), null=True, blank=True)
     rework_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
 
     # Closure (§4.5): the standard met, the result told to the enterprise, the written explanation or legal path.
@@ -113,8 +116,16 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("需求工单")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["lead_department", "state"]),
-            models.Index(fields=["region", "state"]),
+            # A department's and a region's queues by state, each soonest due first (the lists' order).
+            models.Index(fields=["lead_department", "state", "current_due_at"], name="ticket_lead_state_due"),
+            models.Index(fields=["region", "state", "current_due_at"], name="ticket_region_state_due"),
+            # Every running clock in due order: the whole list's first page, the overdue tickets.
+            models.Index(fields=["current_due_at"], condition=models.Q(current_due_at__isnull=False), name="ticket_running_due"),
+            # A region's tickets returned for rework and being handled again (the office's queue 退回重办).
+            models.Index(
+                fields=["region", "current_due_at"], condition=models.Q(state="handling", rework_count__gt=0),
+                name="ticket_returned_running",
+            ),
             # The deadline sweep reads only running clocks whose due instant falls in its window (deadlines/sweep.py).
             models.Index(fields=["sign_due_at"], condition=models.Q(state="dispatched"), name="ticket_sign_due_running"),
             models.Index(fields=["handle_due_at"], condition=models.Q(state="handling"), name="ticket_handle_due_running"),
@@ -134,6 +145,11 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
 
     def handle_policy(self) -> str:
         return handle_policy(self.category, self.complex)
+
+    def running_due(self):
+        """The due instant of the running clock (the value `current_due_at` keeps)."""
+        clock = self.running_clock()
+        return clock.due if clock is not None else None
 
     def running_clock(self) -> Clock | None:
         """The clock of the current state: sign while dispatched, handling, callback once closed (SPEC §6)."""

@@ -91,6 +91,8 @@ def test_every_row_survives_the_move_to_the_new_apps():
 
     ticket = Ticket.objects.get(pk=ids["ticket"])
     assert ticket.number == "GD20261102-0001" and ticket.events.get().note == "迁移前的时间线"
+    # Later migrations fill what the old rows lacked: the running due of a handling ticket is its handling due.
+    assert ticket.current_due_at == ticket.handle_due_at == datetime(2026, 11, 16, 23, 59, 59, tzinfo=SH)
     assert Demand.objects.get(number="SQ20261102-0001").ticket_id == ticket.pk
     supervision = Supervision.objects.get(pk=ids["supervision"])
     assert (supervision.number, supervision.ticket_id, supervision.key) == ("DB20261102-0001", ticket.pk, "overdue:migrate")

@@ -23,9 +23,8 @@ from tickets.listing import enterprise_labels, keyword_q, with_list_relations
 from tickets.models import ConsultRequest, Demand, Ticket
 
 TABS = {
-    Ticket.State.DISPATCHED: {"url": "tickets:inbox", "title": "待签收", "due_field": "sign_due_at", "queue": queues.to_sign},
-    Ticket.State.HANDLING: {"url": "tickets:inbox_handling", "title": "办理中", "due_field": "handle_due_at",
-                            "queue": queues.in_hand},
+    Ticket.State.DISPATCHED: {"url": "tickets:inbox", "title": "待签收", "queue": queues.to_sign},
+    Ticket.State.HANDLING: {"url": "tickets:inbox_handling", "title": "办理中", "queue": queues.in_hand},
 }
 HANDLER_ONLY = "只有涉企服务工作人员有部门工单收件箱。"
 
@@ -42,7 +41,8 @@ def _inbox(request, state: str):
         tickets = tickets.filter(overdue_tickets_q())
     if "q" in values:
         tickets = tickets.filter(keyword_q(values["q"]))
-    tickets = with_list_relations(tickets).order_by(F(tab["due_field"]).asc(nulls_last=True), "created_at", "id")
+    # One state: its running due is the sign (or handling) due, in the order of the (lead, state, due) index.
+    tickets = with_list_relations(tickets).order_by(F("current_due_at").asc(nulls_last=True), "created_at", "id")
     page = paginate(request, tickets)
     enterprise_labels(page.object_list)
     context = {"page": page, "filters": filters, "state": state, "tab": tab, "to_sign": state == Ticket.State.DISPATCHED}

@@ -45,7 +45,7 @@ class QueuePage:
     hint: str
     roles: frozenset[str]
     tickets: Callable  # (user) -> QuerySet[Ticket]: the queue itself (tickets.queues)
-    order: tuple
+    order: tuple  # columns an index serves: a queue of one state sorts by its running due (`current_due_at`)
     extra: str = ""  # the name of the extra column's partial, or ""
     prefetch: tuple = ()
 
@@ -53,22 +53,22 @@ class QueuePage:
 PAGES: dict[str, QueuePage] = {
     "extensions": QueuePage(
         "延期申请", "牵头部门申请延期并承诺办结时限，由联合服务办公室审批（§4.4.2）。", frozenset({Role.OFFICE}),
-        queues.extensions, ("handle_due_at",), "extension",
+        queues.extensions, ("current_due_at",), "extension",
         (Prefetch("extensions", queryset=ExtensionRequest.objects.filter(state=Decision.PENDING), to_attr="pending"),),
     ),
     "terminations": QueuePage(
         "终止申请", "存在无法联系、主动撤回、拒绝补充或匿名虚假等情形的，牵头部门可申请终止办理（§4.4.4）。",
-        frozenset({Role.OFFICE}), queues.terminations, ("handle_due_at",), "termination",
+        frozenset({Role.OFFICE}), queues.terminations, ("current_due_at",), "termination",
         (Prefetch("terminations", queryset=TerminationRequest.objects.filter(state=Decision.PENDING), to_attr="pending"),),
     ),
     "callbacks": QueuePage(
         "待回访", "工单办结后 5 个工作日内全量回访（§4.7.1），按回访期限排序。", CALLBACK_ROLES,
-        queues.callbacks, ("callback_due_at",), "callback",
+        queues.callbacks, ("current_due_at",), "callback",
         (Prefetch("callbacks", queryset=Callback.objects.filter(sampled=False, reached=False), to_attr="attempts"),),
     ),
     "returned": QueuePage(
         "退回重办", "回访不一致或未达办结标准而退回牵头部门重新办理的工单（§4.7.2）。", frozenset({Role.OFFICE}),
-        queues.returned, ("handle_due_at",), "rework",
+        queues.returned, ("current_due_at",), "rework",
     ),
     "reviews": QueuePage(
         "复查复核", "牵头部门不认可退回或认为难以解决而提出复查复核建议的工单（§4.8）。", frozenset({Role.OFFICE}),
@@ -76,7 +76,7 @@ PAGES: dict[str, QueuePage] = {
     ),
     "co": QueuePage(
         "协办工单", "本部门作为协办部门的工单：确认协办并将处置情况反馈牵头部门（§4.4.3）。", frozenset({Role.HANDLER}),
-        queues.co_handling, ("handle_due_at",), "co",
+        queues.co_handling, ("current_due_at",), "co",
     ),
 }
 

@@ -119,11 +119,18 @@ def lock_ticket(ticket: Ticket) -> Ticket:
     return locked
 
 
+CLOCK_FIELDS = {"state", "sign_due_at", "handle_due_at", "callback_due_at"}
+
+
 def save_ticket(ticket: Ticket, fields: list[str]) -> None:
-    """Save the changed fields and record the difference they make to the daily figures (same transaction)."""
+    """Save the changed fields, with the running due (`current_due_at`) when the state or a clock changed, and record
+    the difference they make to the daily figures (same transaction)."""
     before = getattr(ticket, "_figures_before", None)
     if before is None:
         before = figures.of_ticket(Ticket.objects.get(pk=ticket.pk)) if ticket.pk else {}
+    if CLOCK_FIELDS.intersection(fields):
+        ticket.current_due_at = ticket.running_due()
+        fields = [*fields, "current_due_at"]
     ticket.save(update_fields=fields)
     figures.record_ticket(before, ticket)
     ticket._figures_before = figures.of_ticket(ticket)

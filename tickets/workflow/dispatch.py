@@ -52,6 +52,7 @@ def create_ticket(
         created_at=now,
     )
     start_sign_clock(ticket, now)
+    ticket.current_due_at = ticket.running_due()
     ticket.save()
     figures.record_ticket({}, ticket)
     ticket._figures_before = figures.of_ticket(ticket)
