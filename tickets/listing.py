@@ -4,11 +4,12 @@ order by the running clock."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from accounts.access import region_ids
 from accounts.models import Department
 from accounts.roles import REGION_TREE_READERS
+from core.search import matches
 from tickets.models import Demand, Ticket, TicketCoDepartment
 
 
@@ -37,9 +38,9 @@ def enterprise_labels(tickets) -> None:
 
 
 def keyword_q(keyword: str) -> Q:
-    """A ticket whose number or title holds the keyword, or one of whose demands names an enterprise holding it."""
-    by_enterprise = Demand.objects.filter(ticket=OuterRef("pk"), enterprise_name__icontains=keyword)
-    return Q(number__icontains=keyword) | Q(title__icontains=keyword) | Q(Exists(by_enterprise))
+    """A ticket whose number or title holds the keyword, or one of whose demands names an enterprise (or has a number)
+    holding it: the ticket's searched text, on the bigram index (core.search)."""
+    return matches("search_text", keyword)
 
 
 def by_running_due(queryset: QuerySet[Ticket]) -> QuerySet[Ticket]:

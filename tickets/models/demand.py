@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from tickets import rules
 from tickets.models.common import TimelineEntry
+from core.search import document
 from workcalendar.clocks import Clock
 
 
@@ -87,6 +88,8 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
     )
     external_ref = models.CharField(_("外部编号"), max_length=64, null=True, blank=True)
     self_handle = models.BooleanField(_("首问部门直接办理"), default=False)
+    # What the keyword search reads (core.search): number, title and the enterprise as named.
+    search_text = models.TextField(_("检索文本"), blank=True, default="", editable=False)
 
     triage_due_at = models.DateTimeField(_("研判期限"), null=True, blank=True, db_index=True)
     triage_due_provisional = models.BooleanField(_("研判期限暂定"), default=False)
@@ -193,6 +196,9 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    def search_document(self) -> str:
+        return document(self.number, self.title, self.enterprise_name)
 
     def running_clock(self) -> Clock | None:
         """The triage clock while the demand waits for the office's decision (SPEC §6)."""

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from tickets import rules
 from tickets.models.common import TimelineEntry
 from tickets.models.handling import ClosureStandard
+from core.search import document
 from workcalendar.clocks import Clock
 
 
@@ -90,6 +91,8 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     # The due instant of the clock running in the current state (sign / handling / callback), NULL when none runs.
     # Kept with the state by the acts (tickets.workflow._shared.save_ticket), so lists sort and filter by an index.
     current_due_at = models.DateTimeField(_("当前期限"), null=True, blank=True)
+    # What the keyword search reads (core.search): number, title, and the enterprises and numbers of its demands.
+    search_text = models.TextField(_("检索文本"), blank=True, default="", editable=False)
     rework_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
 
     # Closure (§4.5): the standard met, the result told to the enterprise, the written explanation or legal path.
@@ -142,6 +145,13 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     @property
     def is_read_only(self) -> bool:
         return self.state in (self.State.ARCHIVED, self.State.TERMINATED)
+
+    def search_document(self, demands) -> str:
+        """The searched text: the ticket's number and title, and each demand's enterprise and number."""
+        parts = [self.number, self.title]
+        for demand in demands:
+            parts += [demand.enterprise_name, demand.number]
+        return document(*dict.fromkeys(part for part in parts if part))
 
     def handle_policy(self) -> str:
         return handle_policy(self.category, self.complex)

@@ -94,6 +94,9 @@ def test_every_row_survives_the_move_to_the_new_apps():
     # Later migrations fill what the old rows lacked: the running due of a handling ticket is its handling due.
     assert ticket.current_due_at == ticket.handle_due_at == datetime(2026, 11, 16, 23, 59, 59, tzinfo=SH)
     assert Demand.objects.get(number="SQ20261102-0001").ticket_id == ticket.pk
+    # …and the searched text of every demand and ticket, so old rows are found by keyword like new ones.
+    assert "迁移测试企业" in Demand.objects.get(number="SQ20261102-0001").search_text
+    assert {"gd20261102-0001", "迁移前的工单", "迁移测试企业", "sq20261102-0001"} <= set(ticket.search_text.split())
     supervision = Supervision.objects.get(pk=ids["supervision"])
     assert (supervision.number, supervision.ticket_id, supervision.key) == ("DB20261102-0001", ticket.pk, "overdue:migrate")
     assert list(ticket.supervisions.all()) == [supervision]  # the relation from the tickets app still reaches it

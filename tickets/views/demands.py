@@ -4,7 +4,7 @@ and the two acts taken from that page: supplying materials and withdrawing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, When
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -14,6 +14,7 @@ from accounts.access import require_role
 from accounts.models import Role
 from accounts.roles import DEMAND_LIST_READERS
 from core.pagination import paginate
+from core.search import matches
 from core.web import run_act
 from tickets import rules, workflow
 from tickets.clocks import overdue_demands_q
@@ -109,10 +110,7 @@ def demand_list(request):
     if filters.get("channel"):
         demands = demands.filter(channel=filters["channel"])
     if keyword := (filters.get("q") or "").strip():
-        demands = demands.filter(
-            Q(number__icontains=keyword) | Q(title__icontains=keyword)
-            | Q(enterprise_name__icontains=keyword) | Q(enterprise__name__icontains=keyword)
-        )
+        demands = demands.filter(matches("search_text", keyword))
     if filters.get("overdue"):
         demands = demands.filter(overdue_demands_q(timezone.now()))
     # The triage clock runs only while the demand waits for triage; decided demands sort after, newest first.

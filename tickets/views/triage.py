@@ -14,6 +14,7 @@ from accounts.access import role_required
 from accounts.models import Department, Role
 from core.errors import Conflict
 from core.pagination import paginate
+from core.search import matches
 from core.web import apply_errors
 from tickets import queues, rules, workflow
 from tickets.clocks import overdue_demands_q
@@ -66,10 +67,8 @@ def triage_queue(request):
         demands = demands.filter(overdue_demands_q())
     if "q" in values:
         keyword = values["q"]
-        demands = demands.filter(
-            Q(number__icontains=keyword) | Q(title__icontains=keyword) | Q(content__icontains=keyword)
-            | Q(enterprise_name__icontains=keyword)
-        )
+        # The queue is small: its number, title, enterprise or content may hold the keyword.
+        demands = demands.filter(matches("search_text", keyword) | Q(content__icontains=keyword))
     # Earliest due first: the overdue ones lead the list.
     demands = demands.select_related("domain", "first_contact_department", "enterprise").order_by(
         F("triage_due_at").asc(nulls_last=True), "registered_at", "id"

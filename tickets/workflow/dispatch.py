@@ -53,6 +53,7 @@ def create_ticket(
     )
     start_sign_clock(ticket, now)
     ticket.current_due_at = ticket.running_due()
+    ticket.search_text = ticket.search_document(demands)
     ticket.save()
     figures.record_ticket({}, ticket)
     ticket._figures_before = figures.of_ticket(ticket)

@@ -16,6 +16,7 @@ from accounts.roles import FIRST_CONTACT_NAMERS
 from core.errors import PermissionDenied
 from core.files import validate_upload
 from core.models import next_number
+from core.search import document
 from tickets import figures, notices, rules
 from tickets.models import Attachment, Demand, Ticket
 from tickets.models.demand import Channel
@@ -241,8 +242,10 @@ def _record(intake: _Intake, *, actor: User, now: datetime) -> Demand:
             uscc=intake.enterprise_uscc, defaults={"name": intake.enterprise_name, "region": intake.region}
         )
     triage = start_clock("triage", now)
+    number = next_number("SQ")
     demand = Demand.objects.create(
-        number=next_number("SQ"),
+        number=number,
+        search_text=document(number, intake.title, intake.enterprise_name),
         channel=intake.channel,
         region=intake.region,
         enterprise=enterprise,
@@ -293,8 +296,10 @@ def register_transfer(*, demand: Demand, actor: User, parent: Region, reason: st
     county's demand (or ticket)."""
     host = office_host(parent)
     triage = start_clock("triage", now)
+    number = next_number("SQ")
     transfer = Demand.objects.create(
-        number=next_number("SQ"),
+        number=number,
+        search_text=document(number, demand.title, demand.enterprise_name),
         channel=Channel.TRANSFER,
         region=parent,
         enterprise=demand.enterprise,

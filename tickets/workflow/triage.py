@@ -23,11 +23,13 @@ from tickets.workflow._shared import (
     authorize,
     demand_event,
     lock_demand,
+    lock_ticket,
     optional_text,
     pick_department,
     pick_departments,
     required_text,
     save_demand,
+    save_ticket,
     ticket_event,
 )
 from tickets.workflow.attachments import store_file
@@ -126,6 +128,10 @@ def demand_merge(*, actor: User, demand: Demand, into, consent: dict | None = No
     demand.decided_at = timezone.now()
     demand.triage_due_at = None
     save_demand(demand, ["state", "ticket", "consent_by", "consent_method", "consent_at", "decided_at", "triage_due_at"])
+    # The ticket is found by the merged demand's enterprise and number too.
+    target = lock_ticket(target)
+    target.search_text = target.search_document(target.demands.order_by("id"))
+    save_ticket(target, ["search_text"])
     demand_event(demand, actor, "merge", before, f"经{by}同意（{ConsentMethod(method).label}），合并至工单 {target.number}")
     ticket_event(target, actor, "merge", target.state, f"合并诉求 {demand.number}（{Channel(demand.channel).label}）")
     notices.demand_merged(demand, target)

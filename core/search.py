@@ -1,0 +1,86 @@
+"""Keyword search over Chinese text: any piece of two characters or more, served by an index on PostgreSQL.
+
+Chinese has no spaces between words, so word-based full-text search finds nothing inside "安顺屯堡食品有限公司", and
+trigram indexes (pg_trgm) cannot serve a two-character query such as 屯堡. Like the CJK analysers of search engines,
+the text is cut into overlapping two-character pieces (bigrams): `qyzj_bigrams('屯堡食品')` = {屯堡, 堡食, 食品}. A GIN
+index on the bigrams of a column finds the rows holding every bigram of the query (`@>`); a LIKE on the same rows then
+keeps only those holding the query as one piece. The function is plain SQL (arrays and GIN are built into
+PostgreSQL; no extension). On SQLite the LIKE alone does it.
+
+A searchable model keeps one lower-cased text of what is searched (`search_text`, see `document`), written by the acts
+that create or change those parts, and a migration adds the index with `bigram_index`.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, migrations
+from django.db.models import BooleanField, F, Func, Q, Value
+
+FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION qyzj_bigrams(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT COALESCE(array_agg(DISTINCT substr(t, i, 2)), '{}')
+    FROM generate_series(1, char_length(t) - 1) AS i
+$$
+"""
+
+
+def document(*parts) -> str:
+    """The searched text of a row: its parts, lower-cased, one space apart."""
+    return " ".join(str(part).strip().lower() for part in parts if part and str(part).strip())
+
+
+def normalise(keyword: str) -> str:
+    return " ".join(keyword.split()).lower()
+
+
+class ContainsBigrams(Func):
+    """`qyzj_bigrams(column) @> qyzj_bigrams(keyword)`: rows holding every two-character piece of the keyword."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        column, keyword = self.source_expressions
+        column_sql, column_params = compiler.compile(column)
+        keyword_sql, keyword_params = compiler.compile(keyword)
+        return f"qyzj_bigrams({column_sql}) @> qyzj_bigrams({keyword_sql})", (*column_params, *keyword_params)
+
+
+def matches(field: str, keyword: str) -> Q:
+    """Rows whose `field` (a `document`) holds the keyword as one piece; on PostgreSQL through the bigram index."""
+    keyword = normalise(keyword)
+    condition = Q(**{f"{field}__contains": keyword})
+    if connection.vendor == "postgresql" and len(keyword) >= 2:
+        condition &= Q(ContainsBigrams(F(field), Value(keyword)))
+    return condition
+
+
+def bigram_function() -> migrations.RunPython:
+    """A migration operation creating `qyzj_bigrams` on PostgreSQL (nothing on other databases)."""
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(FUNCTION_SQL)
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute("DROP FUNCTION IF EXISTS qyzj_bigrams(text)")
+
+    return migrations.RunPython(create, drop)
+
+
+def bigram_index(table: str, column: str, name: str) -> migrations.RunPython:
+    """A migration operation adding a GIN index on the bigrams of `table.column` on PostgreSQL."""
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            quote = schema_editor.quote_name
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(table)} USING gin (qyzj_bigrams({quote(column)}))"
+            )
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+
+    return migrations.RunPython(create, drop)
