@@ -27,7 +27,12 @@ class PlatformBackend(ModelBackend):
     def get_user(self, user_id):
         User = get_user_model()
         try:
-            user = User._default_manager.annotate(unread_notification_count=unread_count_subquery()).get(pk=user_id)
+            # The top bar shows the user's region (through the department or the enterprise) on every page.
+            user = (
+                User._default_manager.select_related("department__region", "enterprise__region")
+                .annotate(unread_notification_count=unread_count_subquery())
+                .get(pk=user_id)
+            )
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

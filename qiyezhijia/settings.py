@@ -256,6 +256,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the shared cache (written through to the database): no query per page for the session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -43,6 +43,16 @@ def supervisions_with_addressee():
     return Supervision.objects.select_related("department").order_by("issued_at", "id")
 
 
+def supervisions_for_ticket_page():
+    """A ticket's supervisions as its page lists them (who issued, who answered)."""
+    return Supervision.objects.select_related("department", "issued_by", "answered_by").order_by("issued_at", "id")
+
+
+def urges_for_ticket_page():
+    """A ticket's urges as its page lists them."""
+    return Urge.objects.select_related("actor__department", "department").order_by("at", "id")
+
+
 # --- helpers --------------------------------------------------------------------------------------------------------
 def _text(value, field: str, label: str, *, required: bool = True) -> str:
     text = (value or "").strip() if isinstance(value, str) else ""

@@ -81,13 +81,25 @@ def may_call_back(ticket, user) -> bool:
     return is_region_staff(ticket, user, CALLBACK_ROLES)
 
 
+def _loaded(ticket, relation: str):
+    """The rows of `relation` when the page prefetched them (no query), else None."""
+    return getattr(ticket, "_prefetched_objects_cache", {}).get(relation)
+
+
+def _own_co_link(ticket, user):
+    loaded = _loaded(ticket, "co_links")
+    if loaded is not None:
+        return next((link for link in loaded if link.department_id == user.department_id), None)
+    return ticket.co_links.filter(department_id=user.department_id).first()
+
+
 def is_co_handler(ticket, user) -> bool:
     """A handler of one of the ticket's co-departments (rows already loaded or one query)."""
     return (
         user.is_authenticated
         and user.role == Role.HANDLER
         and user.department_id is not None
-        and ticket.co_links.filter(department_id=user.department_id).exists()
+        and _own_co_link(ticket, user) is not None
     )
 
 
@@ -113,7 +125,12 @@ def may_attach_to_ticket(ticket, user) -> bool:
 
 def is_rater(ticket, user) -> bool:
     """The enterprise whose demand the ticket answers (it rates the result, SPEC §8)."""
-    return user.role == Role.ENTERPRISE and ticket.demands.filter(enterprise_id=user.enterprise_id).exists()
+    if user.role != Role.ENTERPRISE:
+        return False
+    loaded = _loaded(ticket, "demands")
+    if loaded is not None:
+        return any(demand.enterprise_id == user.enterprise_id for demand in loaded)
+    return ticket.demands.filter(enterprise_id=user.enterprise_id).exists()
 
 
 # --- when: the ticket's state and pending requests ------------------------------------------------------------------
@@ -129,20 +146,30 @@ def pending_request(kind: str, exists: bool):
     """While handling: whether a request of `kind` ("extensions", "terminations") awaits the office's decision."""
 
     def check(ticket, user=None) -> bool:
-        return ticket_handling(ticket) and getattr(ticket, kind).filter(state=PENDING).exists() == exists
+        if not ticket_handling(ticket):
+            return False
+        loaded = _loaded(ticket, kind)
+        if loaded is not None:
+            return any(request.state == PENDING for request in loaded) == exists
+        return getattr(ticket, kind).filter(state=PENDING).exists() == exists
 
     return check
 
 
 def own_co_link_unconfirmed(ticket, user) -> bool:
     """While handling, the user's department is a co-department that has not confirmed yet."""
-    return ticket_handling(ticket) and ticket.co_links.filter(
-        department_id=user.department_id, confirmed_at__isnull=True
-    ).exists()
+    if not ticket_handling(ticket):
+        return False
+    link = _own_co_link(ticket, user)
+    return link is not None and link.confirmed_at is None
 
 
 def may_rate_now(ticket, user=None) -> bool:
     """After closing and before the callback archives it; once per ticket (SPEC §8)."""
     from tickets.models import Rating  # the models import these rules for their transitions
 
-    return ticket.state == ticket.State.CLOSED and not Rating.objects.filter(ticket=ticket).exists()
+    if ticket.state != ticket.State.CLOSED:
+        return False
+    if "rating" in getattr(ticket, "_state").fields_cache:  # loaded with the ticket (select_related)
+        return ticket._state.fields_cache["rating"] is None
+    return not Rating.objects.filter(ticket=ticket).exists()

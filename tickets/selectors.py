@@ -75,6 +75,8 @@ def ticket_for_user(user, pk, *, for_update: bool = False) -> Ticket:
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     try:
-        return queryset.select_related("region", "domain", "lead_department", "created_by").get(pk=pk)
+        return queryset.select_related(
+            "region__parent", "domain", "lead_department", "created_by", "closed_by", "rating", "disputed_by_department"
+        ).get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):
         raise Http404("工单不存在或无权查看。") from None

@@ -13,6 +13,7 @@ from workcalendar.services import (
     calendar_exception_delete,
     calendar_exception_save,
     calendar_year_delete,
+    deadline_policy_save,
 )
 
 WEEKDAYS_ZH = "一二三四五六日"
@@ -144,3 +145,6 @@ class DeadlinePolicyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change):
+        deadline_policy_save(policy=obj)

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from workcalendar.models import DeadlinePolicy
+from workcalendar import workdays
 from workcalendar.workdays import working_days_between
 
 DEFAULT_WARNING_DAYS = 1
@@ -36,8 +37,13 @@ class DueStatus:
 
 
 def warning_days_table() -> dict[str, int]:
-    """Warning working days of every policy clock, in one query."""
-    return dict(DeadlinePolicy.objects.values_list("clock", "warning_working_days"))
+    """Warning working days of every policy clock: one query per process and calendar version (an admin's change of
+    a policy or the calendar replaces both, workcalendar.services), then none per page."""
+    calendar = workdays.current_calendar()
+    table = getattr(calendar, "warning_days", None)
+    if table is None:
+        table = calendar.warning_days = dict(DeadlinePolicy.objects.values_list("clock", "warning_working_days"))
+    return table
 
 
 def warning_days(policy: str) -> int:

@@ -78,3 +78,11 @@ def calendar_exception_save(*, exception: CalendarException) -> CalendarExceptio
 def calendar_exception_delete(*, exception: CalendarException) -> None:
     with calendar_edit(_years_of_exception(exception)):
         exception.delete()
+
+
+def deadline_policy_save(*, policy) -> None:
+    """Change a deadline policy: new clocks count with it; screens warn by its warning days (every process drops its
+    copy of the calendar and what hangs on it, this one at once, the others after commit)."""
+    with transaction.atomic():
+        policy.save()
+        workdays.calendar_changed()

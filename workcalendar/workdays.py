@@ -172,6 +172,12 @@ def _get() -> _Calendar:
     return calendar
 
 
+def current_calendar() -> "_Calendar":
+    """This process's copy of the calendar (loaded or re-checked as needed). Things derived from the calendar and the
+    policies may be kept on it: they are dropped with it when an admin changes either."""
+    return _get()
+
+
 def reload_calendar() -> None:
     """Forget this process's copy; the next call reloads it (tests start from the database this way)."""
     global _calendar

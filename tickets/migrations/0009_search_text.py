@@ -5,7 +5,8 @@ from django.db import migrations, models
 from core.search import bigram_index
 
 DEMANDS = """
-UPDATE tickets_demand SET search_text = lower(number || ' ' || title || ' ' || COALESCE(enterprise_name, ''))
+UPDATE tickets_demand SET search_text = lower(number || ' ' || title || ' ' || COALESCE(enterprise_name, '') || ' ' ||
+    COALESCE((SELECT e.name FROM accounts_enterprise e WHERE e.id = tickets_demand.enterprise_id), ''))
 """
 TICKETS = """
 UPDATE tickets_ticket SET search_text = lower(number || ' ' || title || ' ' || COALESCE((
@@ -13,8 +14,8 @@ UPDATE tickets_ticket SET search_text = lower(number || ' ' || title || ' ' || C
 ), ''))
 """
 AGGREGATE = {
-    "postgresql": "string_agg(COALESCE(d.enterprise_name, '') || ' ' || d.number, ' ' ORDER BY d.id)",
-    "sqlite": "group_concat(COALESCE(d.enterprise_name, '') || ' ' || d.number, ' ')",
+    "postgresql": "string_agg(d.search_text, ' ' ORDER BY d.id)",
+    "sqlite": "group_concat(d.search_text, ' ')",
 }
 
 

@@ -198,7 +198,9 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
         return self.state in self.OPEN_STATES
 
     def search_document(self) -> str:
-        return document(self.number, self.title, self.enterprise_name)
+        """Number, title, the enterprise as named on the demand and as registered (it may have been renamed)."""
+        registered = self.enterprise.name if self.enterprise_id else ""
+        return document(*dict.fromkeys(part for part in (self.number, self.title, self.enterprise_name, registered) if part))
 
     def running_clock(self) -> Clock | None:
         """The triage clock while the demand waits for the office's decision (SPEC §6)."""

@@ -147,11 +147,9 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         return self.state in (self.State.ARCHIVED, self.State.TERMINATED)
 
     def search_document(self, demands) -> str:
-        """The searched text: the ticket's number and title, and each demand's enterprise and number."""
-        parts = [self.number, self.title]
-        for demand in demands:
-            parts += [demand.enterprise_name, demand.number]
-        return document(*dict.fromkeys(part for part in parts if part))
+        """The searched text: the ticket's number and title, and its demands' searched texts (their numbers, titles and
+        enterprises)."""
+        return document(self.number, self.title, *dict.fromkeys(demand.search_text for demand in demands))
 
     def handle_policy(self) -> str:
         return handle_policy(self.category, self.complex)

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -43,7 +43,19 @@ from tickets.forms.handling import (
 from tickets.forms.office import DecideLeadForm, ObjectForm, ReassignForm, ReferForm, SignForm, TicketListFilterForm
 from tickets.forms.supervision import SpecialSuperviseForm, SuperviseForm, UrgeForm
 from tickets.listing import by_running_due, department_choices, enterprise_labels, keyword_q, with_list_relations
-from tickets.models import Demand, DemandEvent, Rating, Ticket, TicketCoDepartment, TicketEvent
+from tickets.models import (
+    Attachment,
+    Callback,
+    Demand,
+    DemandEvent,
+    ExtensionRequest,
+    Rating,
+    Review,
+    TerminationRequest,
+    Ticket,
+    TicketCoDepartment,
+    TicketEvent,
+)
 from tickets.selectors import ticket_for_user, tickets_visible_to
 
 
@@ -177,15 +189,30 @@ def _timeline(ticket: Ticket, demands: list[Demand]) -> list:
 
 
 def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | None = None, status: int = 200):
+    """The ticket page: one query per kind of record whatever the ticket's history (the actions' rules read the
+    prefetched rows, not the database)."""
     user = request.user
     staff = user.role in INTERNAL_READERS
-    demands = list(
-        ticket.demands.select_related("region", "enterprise", "domain", "first_contact_department")
-        .prefetch_related("attachments")
-        .order_by("registered_at", "id")
-    )
-    prefetch_related_objects([ticket], Prefetch("co_links", queryset=TicketCoDepartment.objects.select_related("department")))
-    co_links = list(ticket.co_links.all())
+    related = [
+        Prefetch(
+            "demands",
+            queryset=Demand.objects.select_related("region", "enterprise", "domain", "first_contact_department")
+            .order_by("registered_at", "id"),
+        ),
+        Prefetch("co_links", queryset=TicketCoDepartment.objects.select_related("department")),
+    ]
+    if staff:
+        related += [
+            Prefetch("extensions", queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by")),
+            Prefetch("terminations", queryset=TerminationRequest.objects.select_related("requested_by", "decided_by")),
+            Prefetch("callbacks", queryset=Callback.objects.select_related("by", "by__department")),
+            Prefetch("reviews", queryset=Review.objects.select_related("requested_by", "decided_by")),
+            Prefetch("supervisions", queryset=supervision.supervisions_for_ticket_page()),
+            Prefetch("urges", queryset=supervision.urges_for_ticket_page()),
+        ]
+    prefetch_related_objects([ticket], *related)
+    demands = list(ticket.demands.all())
+    attachments = _attachments(ticket, demands)
     actions = []
     for name in available_actions(ticket, user):
         action = ACTIONS[name]
@@ -198,7 +225,7 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
     context = {
         "ticket": ticket,
         "demands": demands,
-        "co_links": co_links,
+        "co_links": list(ticket.co_links.all()),
         "clock": clock,
         "provisional": bool(clock and clock.provisional),
         "actions": actions,
@@ -206,16 +233,32 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
         "show_internal": staff,
         "staff": staff,
         "show_dispute": staff and bool(ticket.dispute_reason or ticket.referral_note),
-        "attachments": list(ticket.attachments.all()),
-        "extensions": list(ticket.extensions.select_related("requested_by", "decided_by")) if staff else [],
-        "terminations": list(ticket.terminations.select_related("requested_by", "decided_by")) if staff else [],
-        "callbacks": list(ticket.callbacks.select_related("by", "by__department")) if staff else [],
-        "reviews": list(ticket.reviews.select_related("requested_by", "decided_by")) if staff else [],
-        "rating": Rating.objects.filter(ticket=ticket).first(),
-        "supervisions": list(ticket.supervisions.select_related("department", "issued_by", "answered_by")) if staff else [],
-        "urges": list(ticket.urges.select_related("actor__department", "department")) if staff else [],
+        "attachments": attachments,
+        "extensions": list(ticket.extensions.all()) if staff else [],
+        "terminations": list(ticket.terminations.all()) if staff else [],
+        "callbacks": list(ticket.callbacks.all()) if staff else [],
+        "reviews": list(ticket.reviews.all()) if staff else [],
+        "rating": getattr(ticket, "rating", None) if _has_rating(ticket) else None,
+        "supervisions": list(ticket.supervisions.all()) if staff else [],
+        "urges": list(ticket.urges.all()) if staff else [],
     }
     return render(request, "tickets/ticket_detail.html", context, status=status)
+
+
+def _attachments(ticket: Ticket, demands: list[Demand]) -> list[Attachment]:
+    """The ticket's files, and each demand's as `demand.attachment_list`, in one query."""
+    files = list(Attachment.objects.filter(Q(ticket=ticket) | Q(demand__ticket=ticket)).order_by("uploaded_at", "id"))
+    for demand in demands:
+        demand.attachment_list = [f for f in files if f.demand_id == demand.pk]
+    return [f for f in files if f.ticket_id == ticket.pk]
+
+
+def _has_rating(ticket: Ticket) -> bool:
+    try:
+        ticket.rating
+    except Rating.DoesNotExist:
+        return False
+    return True
 
 
 @require_GET

@@ -16,7 +16,6 @@ from accounts.roles import FIRST_CONTACT_NAMERS
 from core.errors import PermissionDenied
 from core.files import validate_upload
 from core.models import next_number
-from core.search import document
 from tickets import figures, notices, rules
 from tickets.models import Attachment, Demand, Ticket
 from tickets.models.demand import Channel
@@ -242,10 +241,8 @@ def _record(intake: _Intake, *, actor: User, now: datetime) -> Demand:
             uscc=intake.enterprise_uscc, defaults={"name": intake.enterprise_name, "region": intake.region}
         )
     triage = start_clock("triage", now)
-    number = next_number("SQ")
-    demand = Demand.objects.create(
-        number=number,
-        search_text=document(number, intake.title, intake.enterprise_name),
+    demand = Demand(
+        number=next_number("SQ"),
         channel=intake.channel,
         region=intake.region,
         enterprise=enterprise,
@@ -265,6 +262,8 @@ def _record(intake: _Intake, *, actor: User, now: datetime) -> Demand:
         triage_due_at=None if intake.self_handle else triage.due,
         triage_due_provisional=False if intake.self_handle else triage.provisional,
     )
+    demand.search_text = demand.search_document()
+    demand.save(force_insert=True)
     figures.record_demand({}, demand)
     demand_event(demand, actor, "register", "", f"渠道：{Channel(intake.channel).label}")
     for upload in intake.files:
@@ -296,10 +295,8 @@ def register_transfer(*, demand: Demand, actor: User, parent: Region, reason: st
     county's demand (or ticket)."""
     host = office_host(parent)
     triage = start_clock("triage", now)
-    number = next_number("SQ")
-    transfer = Demand.objects.create(
-        number=number,
-        search_text=document(number, demand.title, demand.enterprise_name),
+    transfer = Demand(
+        number=next_number("SQ"),
         channel=Channel.TRANSFER,
         region=parent,
         enterprise=demand.enterprise,
@@ -319,6 +316,8 @@ def register_transfer(*, demand: Demand, actor: User, parent: Region, reason: st
         triage_due_at=triage.due,
         triage_due_provisional=triage.provisional,
     )
+    transfer.search_text = transfer.search_document()
+    transfer.save(force_insert=True)
     figures.record_demand({}, transfer)
     demand_event(transfer, actor, "register", "", f"由{demand.region.name}提级转办（原诉求 {demand.number}）")
     notices.transfer_received(transfer, from_region=demand.region)

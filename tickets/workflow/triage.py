@@ -130,7 +130,7 @@ def demand_merge(*, actor: User, demand: Demand, into, consent: dict | None = No
     save_demand(demand, ["state", "ticket", "consent_by", "consent_method", "consent_at", "decided_at", "triage_due_at"])
     # The ticket is found by the merged demand's enterprise and number too.
     target = lock_ticket(target)
-    target.search_text = target.search_document(target.demands.order_by("id"))
+    target.search_text = target.search_document(target.demands.order_by("id").only("id", "state", "search_text"))
     save_ticket(target, ["search_text"])
     demand_event(demand, actor, "merge", before, f"经{by}同意（{ConsentMethod(method).label}），合并至工单 {target.number}")
     ticket_event(target, actor, "merge", target.state, f"合并诉求 {demand.number}（{Channel(demand.channel).label}）")

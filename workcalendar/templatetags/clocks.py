@@ -12,25 +12,14 @@ register = template.Library()
 _DUE_ICON = {"normal": "clock", "warning": "exclamation-triangle", "overdue": "x-octagon"}
 
 
-def _warning_days(context) -> dict[str, int]:
-    """The policies' warning days, read once per request however many rows show a due."""
-    request = context.get("request")
-    table = getattr(request, "_warning_days", None) if request is not None else None
-    if table is None:
-        table = warning_days_table()
-        if request is not None:
-            request._warning_days = table
-    return table
-
-
-@register.simple_tag(takes_context=True)
-def due(context, obj, now=None):
+@register.simple_tag
+def due(obj, now=None):
     """The clock running on `obj` (anything with `running_clock()`, or a Clock) with an icon and a class; "—" when
     no clock runs. The warning starts as the clock's deadline policy says, as in the deadline sweep."""
     clock = obj.running_clock() if hasattr(obj, "running_clock") else obj
     if clock is None:
         return mark_safe('<span class="text-secondary">—</span>')
-    status = due_status(clock, now=now, warn_days=_warning_days(context).get(clock.policy, DEFAULT_WARNING_DAYS))
+    status = due_status(clock, now=now, warn_days=warning_days_table().get(clock.policy, DEFAULT_WARNING_DAYS))
     provisional = mark_safe(
         ' <span class="badge text-bg-light border" title="该年度官方节假日安排尚未录入，按周一至周五暂定">暂定</span>'
     ) if status.provisional else ""

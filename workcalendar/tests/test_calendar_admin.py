@@ -309,3 +309,16 @@ def test_policy_below_one_working_day_is_refused(superuser_client):
     assert response.status_code == 200
     policy.refresh_from_db()
     assert policy.working_days == 2
+
+def test_a_policy_changed_in_the_admin_warns_by_its_new_days_at_once(superuser_client):
+    from workcalendar.clocks import warning_days_table
+
+    assert warning_days_table()["sign"] == 1  # this process has the policies now
+    policy = DeadlinePolicy.objects.get(clock="sign")
+    response = superuser_client.post(
+        reverse("admin:workcalendar_deadlinepolicy_change", args=[policy.pk]),
+        {"working_days": "2", "warning_working_days": "2", "basis": "§4.3.1"},
+    )
+    assert response.status_code == 302
+    # The screens' `due` tag reads the new warning days: the admin's change dropped this process's copy.
+    assert warning_days_table()["sign"] == 2
