@@ -9,9 +9,15 @@
    archived tickets with old due instants, and open tickets (dispatched / handling / closed) whose running clocks fall
    due over the next weeks; about 1,000 of them fall in the window of the sweep: sign and handling clocks that expired
    since the previous sweep (auto-sign and automatic supervision) and clocks entering their warning day.
-3. Remembers a previous sweep 5 minutes earlier, runs `tickets.sweep.sweep(now)` once and prints the elapsed time and
-   the number of SQL queries (including the notifications written after each batch commits), then runs the same `now`
-   again to show what an idempotent re-run costs.
+3. Remembers a previous sweep 5 minutes earlier, runs `deadlines.sweep.sweep(now)` once and prints the elapsed time
+   and the number of SQL queries (including the notifications written after each batch commits), then runs the same
+   `now` again to show what an idempotent re-run costs.
+
+The sweep works a batch (up to 500 due items) at a time in a fixed number of statements, so its query count follows
+the number of batches, not of items: measured here (2 cores, PostgreSQL 15, 1,000,000 tickets) the ~1,000 newly due
+items cost 89 queries and 1.0–1.1 s on an idle machine (up to 1.9 s beside other work), where the sweep that acted item
+by item had cost 15,284 queries and 12–15 s. The elapsed time includes loading the URL configuration on the first
+`reverse()` (about 0.35 s), which a long-running worker pays once.
 """
 
 from __future__ import annotations
@@ -148,9 +154,14 @@ def build(args) -> dict:
         return "CASE " + " ".join(parts) + f" ELSE {default} END"
 
     department_ids = "ARRAY[" + ",".join(str(d.pk) for d in departments) + "]"
+    # Archived tickets keep their old due instants, like real ones (they are never cleared).
+    state = case(state_cases, "'archived'")
+    sign_due = case(due_cases["sign_due_at"], old_sql)
+    handle_due = case(due_cases["handle_due_at"], f"{old_sql} + interval '14 days'")
+    callback_due = case(due_cases["callback_due_at"], f"{old_sql} + interval '21 days'")
     explicit = {
         "number": "'GD' || lpad(i::text, 9, '0')",
-        "state": case(state_cases, "'archived'"),
+        "state": state,
         "region_id": str(region.pk),
         "title": "'基准工单 ' || i",
         "category": "(ARRAY['consultation','coordination','complaint'])[1 + i % 3]",
@@ -160,10 +171,14 @@ def build(args) -> dict:
         "created_by_id": str(office.pk),
         "created_at": f"{old_sql} - interval '3 days'",
         "dispatched_at": f"{old_sql} - interval '3 days'",
-        # Archived tickets keep their old due instants, like real ones (they are never cleared).
-        "sign_due_at": case(due_cases["sign_due_at"], old_sql),
-        "handle_due_at": case(due_cases["handle_due_at"], f"{old_sql} + interval '14 days'"),
-        "callback_due_at": case(due_cases["callback_due_at"], f"{old_sql} + interval '21 days'"),
+        "sign_due_at": sign_due,
+        "handle_due_at": handle_due,
+        "callback_due_at": callback_due,
+        # The due of the running clock, as the acts keep it: sign while dispatched, handling, callback once closed.
+        "current_due_at": (
+            f"CASE {state} WHEN 'dispatched' THEN {sign_due} WHEN 'handling' THEN {handle_due} "
+            f"WHEN 'closed' THEN {callback_due} END"
+        ),
         "handle_started_at": f"{old_sql} - interval '2 days'",
         "signed_at": f"{old_sql} - interval '2 days'",
         "closed_at": f"CASE WHEN i <= {archived} THEN {old_sql} + interval '10 days' END",

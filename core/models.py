@@ -37,6 +37,22 @@ def next_number(prefix: str) -> str:
     return NumberSequence.next_number(prefix)
 
 
+def next_numbers(prefix: str, n: int) -> list[str]:
+    """`n` consecutive numbers of today's sequence for `prefix`, reserved with one row lock and one update (a batch
+    of records numbered at once, e.g. the sweep's automatic supervisions); the same format as `next_number`."""
+    if n < 1:
+        return []
+    day = timezone.localdate()
+    key = f"{prefix}{day:%Y%m%d}"
+    with transaction.atomic():
+        NumberSequence.objects.get_or_create(key=key)
+        row = NumberSequence.objects.select_for_update().get(key=key)
+        first = row.last + 1
+        row.last += n
+        row.save(update_fields=["last"])
+    return [f"{key}-{number:04d}" for number in range(first, first + n)]
+
+
 class ImmutableEntry(models.Model):
     """A timeline entry: written once, never changed or deleted (the audit trail of SPEC §5).
 

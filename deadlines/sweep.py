@@ -7,15 +7,20 @@
    the last day that can already be in its warning period. The first sweep (or one run as of an instant before the last
    one) reads every running clock up to the horizon. Partial indexes on the due columns of running clocks keep this a
    range scan, so the cost grows with the number of due items, not with the number of tickets.
-2. Auto-sign. Every dispatched ticket whose sign clock has expired is auto-signed through `workflow.ticket_auto_sign`
-   (which locks the row and re-checks the state, so a person signing at the same moment wins or loses cleanly), and,
-   when the workflow settings say so, a `system` supervision with trigger `overdue` is raised (once per key).
+2. Auto-sign. Every dispatched ticket whose sign clock has expired is auto-signed, a batch at a time, through
+   `workflow.tickets_auto_sign` (which locks the rows with SKIP LOCKED and re-checks the state, so a person signing at
+   the same moment wins or loses cleanly), and, when the workflow settings say so, a `system` supervision with trigger
+   `overdue` is raised (once per key).
 3. Marks. For each clock in the window: overdue when `now` is past the due instant, a warning when the due instant is
    within `DeadlinePolicy.warning_working_days` working days. Each mark is one `ClockAlert` row, inserted with
    ON CONFLICT DO NOTHING against a unique constraint; only the rows actually inserted get a timeline entry and
    notifications, so the same `now` twice (or two sweeps at once) creates nothing new.
    An overdue handling clock also raises an automatic `overdue` supervision to the lead department.
 4. The sweep instant is remembered (never moved backwards) for the next window.
+
+Everything is done per batch of up to `BATCH` items in a few statements (read once, write in bulk: the alerts, the
+timeline, the notifications after commit through `notify_many`, the supervisions through
+`supervisions_raise_automatic`), so a sweep costs a constant number of queries per batch, not per due item.
 """
 
 from __future__ import annotations
@@ -32,9 +37,9 @@ from django.utils import timezone
 
 from accounts.models import Department
 from deadlines.models import ClockAlert, SweepState
-from notifications.services import Recipients, notify, recipients_for
+from notifications.services import Message, Recipients, notify_many, recipients_for
 from supervision.models import Supervision
-from supervision.services import supervision_raise_automatic
+from supervision.services import AutomaticSupervision, supervisions_raise_automatic
 from tickets import workflow
 from tickets.models import Demand, DemandEvent, Ticket, TicketEvent, WorkflowSettings
 from tickets.models.ticket import handle_policy
@@ -218,7 +223,7 @@ def _url(due: _Due) -> str:
     return ""
 
 
-def _notify(due: _Due, kind: str, people: Recipients, departments: dict[int, Department]) -> None:
+def _message(due: _Due, kind: str, people: Recipients, departments: dict[int, Department]) -> Message | None:
     """The responsible department (lead for sign/handling, the addressee for supervision answers), else the office;
     the region's office also hears of every overdue clock. Each person once per mark (notification key)."""
     title, body = _describe(due, kind)
@@ -235,8 +240,9 @@ def _notify(due: _Due, kind: str, people: Recipients, departments: dict[int, Dep
         recipients.update((user.pk, user) for user in chosen)
     if department is None or kind == ClockAlert.Kind.OVERDUE:
         recipients.update((user.pk, user) for user in people.of_region_office(due.region_id))
-    if recipients:
-        notify(recipients=list(recipients.values()), event=event, key=key, title=title, body=body, url=_url(due))
+    if not recipients:
+        return None
+    return Message(recipients=list(recipients.values()), event=event, key=key, title=title, body=body, url=_url(due))
 
 
 def _timeline(marked: list[tuple[_Due, str]], now: datetime) -> None:
@@ -284,25 +290,27 @@ def _mark(batch: list[_Due], now: datetime, result: SweepResult) -> None:
             region_ids={due.region_id for due, _ in marked}
             | {d.region_id for d in departments.values() if d.kind == Department.Kind.OFFICE_HOST},
         )
+        messages = []
         for due, kind in marked:
-            _notify(due, kind, people, departments)
+            if (message := _message(due, kind, people, departments)) is not None:
+                messages.append(message)
             if kind == ClockAlert.Kind.WARNING:
                 result.warned += 1
             else:
                 result.overdue += 1
-        overdue_handling = [due.ticket_id for due, kind in marked if due.clock == "handle" and kind == ClockAlert.Kind.OVERDUE]
+        notify_many(messages)
+        overdue_handling = [due for due, kind in marked if due.clock == "handle" and kind == ClockAlert.Kind.OVERDUE]
         if overdue_handling:
-            tickets = Ticket.objects.select_related("region", "lead_department").in_bulk(overdue_handling)
-            for due, kind in marked:
-                if due.clock != "handle" or kind != ClockAlert.Kind.OVERDUE:
-                    continue
+            tickets = Ticket.objects.select_related("region", "lead_department").in_bulk([due.ticket_id for due in overdue_handling])
+            triggers = []
+            for due in overdue_handling:
                 ticket = tickets[due.ticket_id]
-                raised = supervision_raise_automatic(
+                triggers.append(AutomaticSupervision(
                     ticket=ticket, trigger=Supervision.Trigger.OVERDUE, department=ticket.lead_department,
                     content=f"工单 {ticket.number} 办理期限 {_local(due.due_at)} 已过仍未办结，请说明原因并尽快办结。",
-                    key=f"overdue:handle:{ticket.pk}:{int(due.due_at.timestamp())}", now=now,
-                )
-                result.supervisions += raised is not None
+                    key=f"overdue:handle:{ticket.pk}:{int(due.due_at.timestamp())}",
+                ))
+            result.supervisions += len(supervisions_raise_automatic(triggers, now=now))
 
 
 def _mark_all(dues: Iterable[_Due], now: datetime, result: SweepResult) -> None:
@@ -324,24 +332,31 @@ def _auto_sign(now: datetime, result: SweepResult) -> None:
     expired = list(
         Ticket.objects.filter(state=Ticket.State.DISPATCHED, sign_due_at__lt=now)
         .order_by("sign_due_at", "id")
-        .values_list("id", "sign_due_at")
+        .values_list("id", flat=True)
     )
-    for ticket_id, sign_due_at in expired:
+    for start in range(0, len(expired), BATCH):
         with transaction.atomic():
-            if not workflow.ticket_auto_sign(ticket_id=ticket_id, now=now):
-                continue  # signed, objected or auto-signed by someone else meanwhile
-            result.auto_signed += 1
-            if settings.auto_sign_raises_supervision:
-                ticket = Ticket.objects.select_related("region", "lead_department").get(pk=ticket_id)
-                raised = supervision_raise_automatic(
-                    ticket=ticket, trigger=Supervision.Trigger.OVERDUE, department=ticket.lead_department,
-                    content=(
-                        f"工单 {ticket.number} 签收期限 {_local(sign_due_at)} 届满，既未签收也未提出异议，已视为签收，"
-                        "请立即办理。"
-                    ),
-                    key=f"auto_sign:{ticket_id}:{int(sign_due_at.timestamp())}", now=now,
-                )
-                result.supervisions += raised is not None
+            # Tickets signed, objected or auto-signed by someone else meanwhile (or held by them now) are left out.
+            signed = workflow.tickets_auto_sign(ticket_ids=expired[start:start + BATCH], now=now)
+            result.auto_signed += len(signed)
+            if not signed or not settings.auto_sign_raises_supervision:
+                continue
+            tickets = Ticket.objects.select_related("region", "lead_department").in_bulk(signed)
+            raised = supervisions_raise_automatic(
+                [
+                    AutomaticSupervision(
+                        ticket=ticket, trigger=Supervision.Trigger.OVERDUE, department=ticket.lead_department,
+                        content=(
+                            f"工单 {ticket.number} 签收期限 {_local(ticket.sign_due_at)} 届满，既未签收也未提出异议，"
+                            "已视为签收，请立即办理。"
+                        ),
+                        key=f"auto_sign:{ticket.pk}:{int(ticket.sign_due_at.timestamp())}",
+                    )
+                    for ticket in (tickets[pk] for pk in signed)
+                ],
+                now=now,
+            )
+            result.supervisions += len(raised)
 
 
 # --- the sweep ----------------------------------------------------------------------------------------------------

@@ -3,17 +3,20 @@
 Every function only queues work with `transaction.on_commit`: nothing is recorded or sent when the caller's transaction
 rolls back. The same `key` reaches the same person at most once (a unique constraint on (recipient, key)), and each
 email address / phone number gets at most one message per key, so a retried action or a re-run sweep never notifies twice.
-Delivery failures are logged and never break the action that caused them.
+Delivery failures are logged and never break the action that caused them. `notify_many` does the same for many
+messages at once (the deadline sweep): one callback after commit, a few statements whatever the number of messages.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from accounts.models import Department, Role, User
 from notifications.models import Delivery, Notification
@@ -29,6 +32,33 @@ URL_LIMIT = Notification._meta.get_field("url").max_length
 def notify(*, recipients, event: str, key: str, title: str, body: str = "", url: str = "") -> None:
     """Queue one notification per recipient (accounts.User), plus email/SMS where the user has an address."""
     _queue(recipients=recipients, event=event, key=key, title=title, body=body, url=url)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification for `notify_many`: what `notify` takes, as a value."""
+
+    recipients: Sequence[User]
+    event: str
+    key: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def notify_many(messages: Iterable[Message]) -> None:
+    """Queue many notifications at once, with the rules of `notify`: after commit, at most once per (recipient, key),
+    email/SMS only to the people newly notified, each address once per key. The recipients are read now; after commit
+    the notifications, the deliveries and their outcomes are written in a few statements for the whole batch."""
+    queued = []
+    for message in messages:
+        if not message.key:
+            raise ValueError("notify_many() needs a non-empty key for every message")
+        recipient_ids = sorted({user.pk for user in message.recipients if user.is_active})
+        if recipient_ids:
+            queued.append((recipient_ids, _message(message.event, message.key, message.title, message.body, message.url)))
+    if queued:
+        transaction.on_commit(lambda: _deliver_many(queued), robust=True)
 
 
 # --- who is told for a department or a region's office --------------------------------------------------------------
@@ -104,14 +134,18 @@ def _queue(*, recipients, event: str, key: str, title: str, body: str, url: str,
     phones = [phone.strip() for phone in extra_phones if phone and phone.strip()]
     if not recipient_ids and not phones:
         return
-    message = {
+    message = _message(event, key, title, body, url)
+    transaction.on_commit(lambda: _deliver(recipient_ids, message, phones), robust=True)
+
+
+def _message(event: str, key: str, title: str, body: str, url: str) -> dict:
+    return {
         "event": event[:32],
         "key": key[:KEY_LIMIT],
         "title": title[:TITLE_LIMIT],
         "body": body,
         "url": url if len(url) <= URL_LIMIT else "",
     }
-    transaction.on_commit(lambda: _deliver(recipient_ids, message, phones), robust=True)
 
 
 def _deliver(recipient_ids: list[int], message: dict, extra_phones: list[str]) -> None:
@@ -163,3 +197,87 @@ def _send(channel: str, address: str, message: dict, send) -> None:
         Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=str(exc)[:500])
     else:
         Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENT)
+
+
+# --- delivery of many messages at once (notify_many) -----------------------------------------------------------------
+INSERT_CHUNK = 1000  # rows per INSERT statement (parameters stay far below PostgreSQL's limit)
+
+
+def _insert_new(model, rows: list[dict], *, unique: tuple[str, ...], returning: tuple[str, ...]) -> set[tuple]:
+    """INSERT … ON CONFLICT (unique) DO NOTHING RETURNING …: the rows this call inserted, not those that existed or
+    that a concurrent transaction inserted first (PostgreSQL; SQLite ≥ 3.35)."""
+    if not rows:
+        return set()
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in rows[0]]
+    columns = ", ".join(quote(field.column) for field in fields)
+    conflict = ", ".join(quote(meta.get_field(name).column) for name in unique)
+    back = ", ".join(quote(meta.get_field(name).column) for name in returning)
+    size = max(1, min(INSERT_CHUNK, connection.ops.bulk_batch_size(fields, rows)))
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    inserted: set[tuple] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start:start + size]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} "
+                f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {back}",
+                [field.get_db_prep_save(row[field.name], connection) for row in chunk for field in fields],
+            )
+            inserted.update(tuple(row) for row in cursor.fetchall())
+    return inserted
+
+
+def _deliver_many(queued: list[tuple[list[int], dict]]) -> None:
+    """1. record the in-app notifications that do not exist yet, in one statement per thousand; 2. claim the email and
+    SMS deliveries of the people newly notified the same way; 3. send the claimed ones and record their outcome."""
+    users = {
+        user.pk: user
+        for user in User.objects.filter(pk__in={pk for ids, _ in queued for pk in ids}).only("pk", "email", "phone")
+    }
+    now = timezone.now()
+    rows, seen = [], set()
+    for recipient_ids, message in queued:
+        for pk in recipient_ids:
+            if pk in users and (pk, message["key"]) not in seen:
+                seen.add((pk, message["key"]))
+                rows.append({"recipient": pk, "key": message["key"], "event": message["event"], "title": message["title"],
+                             "body": message["body"], "url": message["url"], "created_at": now})
+    created = _insert_new(Notification, rows, unique=("recipient", "key"), returning=("recipient", "key"))
+
+    # (channel, address, key) → the message; emails before SMS, in the order of the messages, as `_deliver` sends.
+    outgoing: dict[tuple[str, str, str], dict] = {}
+    for channel, attribute in ((Delivery.Channel.EMAIL, "email"), (Delivery.Channel.SMS, "phone")):
+        for recipient_ids, message in queued:
+            for pk in recipient_ids:
+                address = getattr(users[pk], attribute) if (pk, message["key"]) in created else ""
+                if address:
+                    outgoing.setdefault((channel, address, message["key"]), message)
+    if not outgoing:
+        return
+    claimed = _insert_new(
+        Delivery,
+        [{"channel": channel, "address": address, "key": key, "event": message["event"],
+          "status": Delivery.Status.PENDING, "error": "", "created_at": now}
+         for (channel, address, key), message in outgoing.items()],
+        unique=("channel", "address", "key"), returning=("id", "channel", "address", "key"),
+    )
+    ids = {(channel, address, key): pk for pk, channel, address, key in claimed}
+    sent: list[int] = []
+    for (channel, address, key), message in outgoing.items():
+        pk = ids.get((channel, address, key))
+        if pk is None:
+            continue  # claimed by an earlier or concurrent run: never sent twice
+        text = _text(message)
+        try:
+            if channel == Delivery.Channel.EMAIL:
+                _email(address, message, text)
+            else:
+                get_sms_sender().send(address, f"【企业之家】{text}")
+        except Exception as exc:  # a gateway failure must never undo or break the action that caused it
+            logger.exception("notification %s via %s to %s failed", key, channel, address)
+            Delivery.objects.filter(pk=pk).update(status=Delivery.Status.FAILED, error=str(exc)[:500])
+        else:
+            sent.append(pk)
+    if sent:
+        Delivery.objects.filter(pk__in=sent).update(status=Delivery.Status.SENT)

@@ -3,7 +3,7 @@
 Records only: nothing here changes a ticket's state. Manual acts have the shape of every act (atomic, lock, 403 for the
 wrong person, 409 for the wrong state, ValidationError with Chinese field messages); automatic supervision comes from
 the triggers of §4.6.1 at the moment whoever detects them (a ticket act, the deadline sweep) calls
-`supervision_raise_automatic`, at most once per `key`.
+`supervision_raise_automatic` (or, for many at once, `supervisions_raise_automatic`), at most once per `key`.
 
 This app sits below tickets: a ticket arrives as an argument, its timeline is written through its own `events`
 relation, and nothing of the tickets app is imported.
@@ -11,6 +11,8 @@ relation, and nothing of the tickets app is imported.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Department, Region, Role, User
 from core.errors import Conflict, PermissionDenied, field_error
-from core.models import next_number
+from core.models import next_number, next_numbers
 from supervision import notices, rules
 from supervision.models import Supervision, Urge
 from workcalendar.workdays import start_clock
@@ -122,6 +124,98 @@ def supervision_raise_automatic(*, ticket: Ticket, trigger: str, department: Dep
     _event(ticket, None, "supervise", "系统自动督办：" + _timeline_note(supervision), now)
     notices.supervision_issued(supervision)
     return supervision
+
+
+@dataclass(frozen=True)
+class AutomaticSupervision:
+    """One trigger for `supervisions_raise_automatic`: the arguments `supervision_raise_automatic` takes."""
+
+    ticket: Ticket
+    trigger: str
+    department: Department
+    content: str
+    key: str
+    region: Region | None = None  # the supervising office's region; default the ticket's
+
+    @property
+    def region_id(self) -> int:
+        return self.region.pk if self.region is not None else self.ticket.region_id
+
+
+def supervisions_raise_automatic(triggers: Iterable[AutomaticSupervision], *, now: datetime) -> list[Supervision]:
+    """系统督办 for many triggers at once (the deadline sweep), with the rules of `supervision_raise_automatic`.
+
+    1. Skip the keys that exist (a key repeated in the batch counts once: the first wins).
+    2. Number the rest with one reservation (`next_numbers`) and insert them in one statement, answer due 2 working
+       days from `now`. When a concurrent twin committed one of the keys meanwhile, the insert fails as a whole, is
+       undone with its numbers (no gap), and is tried again without the keys that exist now.
+    3. Their history rows, the tickets' timeline entries and the addressees' notices (after commit), each in bulk.
+    Returns the supervisions created by this call, in the order of `triggers`. The departments are used as given
+    (their kind, region and name: no query per supervision).
+    """
+    wanted: dict[str, AutomaticSupervision] = {}
+    for trigger in triggers:
+        if trigger.trigger not in Supervision.Trigger.values:
+            raise ValueError(f"unknown supervision trigger {trigger.trigger!r}")
+        if not trigger.key:
+            raise ValueError("automatic supervision needs a key")
+        wanted.setdefault(trigger.key, trigger)
+    if not wanted:
+        return []
+
+    def taken(keys) -> set[str]:
+        return set(Supervision.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+
+    existing = taken(wanted)
+    fresh = [trigger for key, trigger in wanted.items() if key not in existing]
+    if not fresh:
+        return []
+    deadline = start_clock("supervision_answer", now)
+    hosts = _office_hosts({trigger.region_id for trigger in fresh})
+    while True:
+        supervisions = [
+            Supervision(
+                region_id=trigger.region_id, ticket=trigger.ticket, department=trigger.department,
+                trigger=trigger.trigger, form=Supervision.Form.SYSTEM, content=trigger.content, automatic=True,
+                issued_by=None, issuing_department=hosts.get(trigger.region_id), issued_at=now, due_at=deadline.due,
+                due_provisional=deadline.provisional, key=trigger.key,
+            )
+            for trigger in fresh
+        ]
+        try:
+            with transaction.atomic():
+                for supervision, number in zip(supervisions, next_numbers("DB", len(supervisions)), strict=True):
+                    supervision.number = number
+                Supervision.objects.bulk_create(supervisions)
+            break
+        except IntegrityError:
+            raced = taken(trigger.key for trigger in fresh)
+            if not raced:
+                raise
+            fresh = [trigger for trigger in fresh if trigger.key not in raced]
+            if not fresh:
+                return []
+    Supervision.history.bulk_history_create(supervisions)
+    event_model = supervisions[0].ticket.events.model  # the ticket's timeline (this app names no ticket model)
+    event_model.objects.bulk_create([
+        event_model(
+            ticket=supervision.ticket, actor=None, action="supervise", from_state=supervision.ticket.state,
+            to_state=supervision.ticket.state, note="系统自动督办：" + _timeline_note(supervision), internal=True, at=now,
+        )
+        for supervision in supervisions
+    ])
+    notices.supervisions_issued(supervisions)
+    return supervisions
+
+
+def _office_hosts(region_ids: set[int]) -> dict[int, Department]:
+    """`Region.office_host()` of many regions in one query: the first active office-hosting department by code."""
+    hosts: dict[int, Department] = {}
+    for department in Department.objects.filter(
+        region_id__in=region_ids, kind=Department.Kind.OFFICE_HOST, active=True
+    ).order_by("region_id", "code"):
+        hosts.setdefault(department.region_id, department)
+    return hosts
 
 
 def supervision_after_callback(*, ticket: Ticket, callback, now: datetime) -> list[Supervision]:

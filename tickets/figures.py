@@ -15,6 +15,7 @@ loading rows with raw SQL or after the working-day calendar of a past year is co
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, time
 
 from django.db import connection, transaction
@@ -204,6 +205,36 @@ def of_demand(demand: Demand) -> dict:
 def record_demand(before: dict, demand: Demand) -> None:
     """The demand was created, or its ticket set (its category then counts)."""
     apply_demand_days(before, of_demand(demand))
+
+
+def record_tickets(changes: Iterable[tuple[dict, Ticket]]) -> None:
+    """Many tickets were saved by one batch act (the sweep's auto-sign): `record_ticket` for each, the differences
+    summed per day row and written in one statement."""
+    total: dict = defaultdict(Counter)
+    for before, ticket in changes:
+        for key, counts in _difference(before, of_ticket(ticket)).items():
+            total[key].update(counts)
+    rows = {key: nonzero for key, counts in total.items() if (nonzero := {name: n for name, n in counts.items() if n})}
+    _upsert_many(TicketDay._meta.db_table, ("day", "region_id", "department_id"), rows)
+
+
+def _upsert_many(table: str, key_columns: tuple[str, ...], rows: dict[tuple, dict]) -> None:
+    """`_upsert` of many day rows in one `INSERT … ON CONFLICT DO UPDATE`, in key order (no deadlock with another)."""
+    if not rows:
+        return
+    names = sorted({name for counts in rows.values() for name in counts})
+    columns = ", ".join([*key_columns, *names])
+    marks = "(" + ", ".join(["%s"] * (len(key_columns) + len(names))) + ")"
+    updates = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in names)
+    params: list = []
+    for key, counts in sorted(rows.items()):
+        params += [*key, *(counts.get(n, 0) for n in names)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(rows))} "
+            f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}",
+            params,
+        )
 
 
 # --- rebuilding from the tickets ---------------------------------------------------------------------------------

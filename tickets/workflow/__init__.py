@@ -12,6 +12,7 @@ The shape every act shares is in `_shared`.
 
 from tickets.workflow._shared import PHONE_RE
 from tickets.workflow.attachments import attach_file
+from tickets.workflow.autosign import tickets_auto_sign
 from tickets.workflow.closure import (
     ticket_callback,
     ticket_close,
@@ -88,4 +89,5 @@ __all__ = [
     "ticket_review",
     "ticket_sampled_callback",
     "ticket_sign",
+    "tickets_auto_sign",
 ]

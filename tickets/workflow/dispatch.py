@@ -13,7 +13,7 @@ from accounts.models import Department, User
 from core.models import next_number
 from supervision import services as supervision
 from tickets import figures, notices
-from tickets.models import Demand, Ticket, TicketCoDepartment, WorkflowSettings
+from tickets.models import Demand, Ticket, TicketCoDepartment
 from tickets.models.ticket import Category
 from tickets.workflow._shared import (
     authorize,
@@ -27,6 +27,7 @@ from tickets.workflow._shared import (
     start_sign_clock,
     ticket_event,
 )
+from tickets.workflow.autosign import tickets_auto_sign
 
 # §4.6.1(3): 3 or more complaint tickets about the same department and domain within 30 days is a concentrated matter.
 CONCENTRATED_THRESHOLD = 3
@@ -202,26 +203,6 @@ def ticket_decide_lead(*, actor: User, ticket: Ticket, lead_department, note: st
 
 
 def ticket_auto_sign(*, ticket_id: int, now: datetime | None = None) -> bool:
-    """视为签收: a sign clock expired with no sign and no objection. Safe to call twice; returns whether it acted."""
-    now = now or timezone.now()
-    if not WorkflowSettings.current().auto_sign_enabled:
-        return False
-    with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
-        if ticket is None or ticket.state != Ticket.State.DISPATCHED or ticket.sign_due_at is None or ticket.sign_due_at >= now:
-            return False
-        ticket._figures_before = figures.of_ticket(ticket)
-        before = ticket.state
-        ticket.auto_sign()
-        ticket.auto_signed = True
-        ticket.signed_at = ticket.sign_due_at
-        ticket.first_signed_at = ticket.first_signed_at or ticket.sign_due_at
-        # The handling clock runs from the moment the sign clock expired.
-        start_handle_clock(ticket, ticket.sign_due_at)
-        save_ticket(ticket, [
-            "state", "auto_signed", "signed_at", "first_signed_at", "handle_started_at", "handle_due_at",
-            "handle_due_provisional",
-        ])
-        ticket_event(ticket, None, "auto_sign", before, "签收期限届满未签收也未提出异议，视为签收（逾期）")
-    return True
-
+    """视为签收 of one ticket: a sign clock expired with no sign and no objection (`autosign.tickets_auto_sign` for a
+    batch of one). Safe to call twice; returns whether it acted."""
+    return bool(tickets_auto_sign(ticket_ids=[ticket_id], now=now))
