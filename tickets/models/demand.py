@@ -1,5 +1,7 @@
 """Demands (企业需求) as received on a channel, and what triage does with them (SPEC §3, §4)."""
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -192,6 +194,11 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
     @transition(field=state, source=list(OPEN_STATES), target=State.WITHDRAWN, permission=rules.is_demand_owner)
     def withdraw(self):
         pass
+
+    @cached_property
+    def attachment_list(self) -> list:
+        """The demand's files; a page that loads several demands' files in one query assigns this instead."""
+        return list(self.attachments.all())
 
     @property
     def is_open(self) -> bool:

@@ -65,6 +65,16 @@ def test_enterprise_reads_where_a_new_demand_stands(client, enterprise_user, onl
     assert 'data-testid="supply-form"' not in html
 
 
+def test_staff_demand_page_lists_the_demands_files(client, office_clerk, online):
+    Attachment.objects.create(
+        demand=online, kind=Attachment.Kind.MATERIAL, original_name="营业执照副本.pdf", content_type="application/pdf", size=10,
+        uploaded_by=office_clerk, file="x/营业执照副本.pdf",
+    )
+    client.force_login(office_clerk)
+    html = client.get(detail(online)).content.decode()
+    assert ">营业执照副本.pdf</a>" in html
+
+
 def test_enterprise_is_asked_for_the_missing_materials_and_gets_the_form(client, enterprise_user, awaiting):
     client.force_login(enterprise_user)
     html = client.get(detail(awaiting)).content.decode()
@@ -84,6 +94,7 @@ def test_supplying_materials_returns_the_demand_to_triage_with_a_fresh_clock(cli
     html = response.content.decode()
     assert "材料已补充" in html and "联合服务办公室正在研判" in html
     assert "已上传审查意见书" in html  # the timeline entry
+    assert ">审查意见书.pdf</a>" in html  # the file, linked through the checked download view
 
 
 def test_empty_supply_explains_and_changes_nothing(client, enterprise_user, awaiting):
