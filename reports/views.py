@@ -17,7 +17,7 @@ from accounts.models import Department, Domain, Role
 from accounts.roles import LEDGER_ROLES
 from core.pagination import paginate
 from reports import kpis
-from reports.ledger import LEDGER_HEADERS, ledger_rows, notable_events, unsatisfied_callbacks
+from reports.ledger import LEDGER_HEADERS, ledger_demands, ledger_rows, notable_events, unsatisfied_callbacks
 from reports.scope import (
     current_quarter,
     parse_quarter,
@@ -219,14 +219,21 @@ def _ledger_input(request):
     return departments, department, quarter.upper().replace("-", ""), start, end, errors
 
 
+LEDGER_PAGE_SIZE = 50  # rows on the page; the .xlsx holds the whole quarter
+
+
 @require_GET
 @login_required
 def ledger(request):
     departments, department, quarter, start, end, errors = _ledger_input(request)
     if department == ALL_DEPARTMENTS:
         department = None
-    rows = ledger_rows(department, start, end) if department and not errors else None
+    page = rows = None
+    if department and not errors:
+        page = paginate(request, ledger_demands(department, start, end), per_page=LEDGER_PAGE_SIZE)
+        rows = ledger_rows(department, start, end, demands=page.object_list)
     context = {
+        "page": page,
         "departments": departments,
         "department": department,
         "quarter": quarter,

@@ -6,11 +6,14 @@ from io import BytesIO
 import pytest
 import time_machine
 from django.urls import reverse
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from reports.ledger import LEDGER_HEADERS
 from reports.tests.builders import at
 from tickets import workflow
+from tickets.tests.helpers import dispatched_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +57,6 @@ def test_handler_downloads_own_department_ledger(client, march, lead_handler):
 
 
 def test_ledger_counts_co_departments_and_open_tickets(client, office_clerk, lead_handler, other_handler):
-    from tickets.tests.helpers import dispatched_ticket
 
     with time_machine.travel(at(3, 2), tick=False):
         ticket = dispatched_ticket(office_clerk, lead=lead_handler.department.code, co=["anshun-sw"], title="协办工单")
@@ -145,3 +147,31 @@ def test_office_collects_every_departments_ledger(client, march, office_clerk):
 def test_only_the_office_collects_all(client, march, lead_handler):
     assert get(client, lead_handler, reverse("reports:ledger_xlsx") + "?quarter=2026Q1&department=all").status_code == 404
     assert "ledger-download-all" not in get(client, lead_handler, reverse("reports:ledger")).content.decode()
+
+
+def test_ledger_page_costs_the_same_however_many_rows(client, march, lead_handler, office_clerk, django_assert_max_num_queries):
+    url = reverse("reports:ledger") + "?quarter=2026Q1"
+    get(client, lead_handler, url)  # warm: the calendar and the session
+    client.force_login(lead_handler)
+    with time_machine.travel(at(3, 31, 12), tick=False), CaptureQueriesContext(connection) as few:
+        client.get(url)
+    with time_machine.travel(at(3, 10), tick=False):
+        for n in range(4):
+            ticket = dispatched_ticket(office_clerk, lead="anshun-sw" if n % 2 else lead_handler.department.code,
+                                       co=[lead_handler.department.code] if n % 2 else ["anshun-sw"], title=f"更多工单{n}")
+            assert ticket.pk
+    with time_machine.travel(at(3, 31, 12), tick=False), django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    table = response.content.decode().split('data-testid="ledger-table"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 9 and "更多工单3" in table
+
+
+def test_ledger_page_is_cut_into_pages_and_the_xlsx_holds_them_all(client, march, lead_handler, office_clerk, monkeypatch):
+    monkeypatch.setattr("reports.views.LEDGER_PAGE_SIZE", 3)
+    url = reverse("reports:ledger") + "?quarter=2026Q1"
+    first = get(client, lead_handler, url).content.decode()
+    second = get(client, lead_handler, url + "&page=2").content.decode()
+    rows = lambda body: body.split('data-testid="ledger-table"')[1].split("</table>")[0].count("<tr>") - 1  # noqa: E731
+    assert (rows(first), rows(second)) == (3, 1)
+    assert "共 4 条，第 1 / 2 页" in first and "quarter=2026Q1" in first.split('aria-label="分页"')[1]
+    assert len(workbook_rows(get(client, lead_handler, reverse("reports:ledger_xlsx") + "?quarter=2026Q1"))) == 5

@@ -207,3 +207,26 @@ def test_ranking_rates_drill_into_their_department(client, march, office_clerk):
     ][0]
     table = get(client, office_clerk, scjg_link).content.decode().split('data-testid="drill-table"')[1].split("</table>")[0]
     assert march["C"].number in table and march["A"].number not in table
+
+
+@pytest.mark.parametrize("metric", ["signed", "demands_received"])
+def test_drill_query_count_does_not_grow_with_rows(client, march, office_clerk, lead_handler, metric):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets.tests.helpers import handling_ticket
+
+    url = reverse("reports:drill") + MARCH + f"&metric={metric}"
+
+    def queries():
+        client.force_login(office_clerk)
+        with time_machine.travel(at(3, 31, 12), tick=False), CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    queries()  # warm
+    before = queries()
+    with time_machine.travel(at(3, 10), tick=False):
+        for _ in range(4):
+            handling_ticket(office_clerk, lead_handler, title="更多工单", co=("anshun-sw",))
+    assert queries() == before <= 14

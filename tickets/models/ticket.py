@@ -122,6 +122,11 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             # A department's and a region's queues by state, each soonest due first (the lists' order).
             models.Index(fields=["lead_department", "state", "current_due_at"], name="ticket_lead_state_due"),
             models.Index(fields=["region", "state", "current_due_at"], name="ticket_region_state_due"),
+            # Newest first (the API list, the dashboard's drill-down lists), by state or lead department; a quarter's
+            # tickets (the ledger).
+            models.Index(fields=["created_at", "id"], name="ticket_created"),
+            models.Index(fields=["state", "created_at", "id"], name="ticket_state_created"),
+            models.Index(fields=["lead_department", "created_at", "id"], name="ticket_lead_created"),
             # Every running clock in due order: the whole list's first page, the overdue tickets.
             models.Index(fields=["current_due_at"], condition=models.Q(current_due_at__isnull=False), name="ticket_running_due"),
             # A region's tickets returned for rework and being handled again (the office's queue 退回重办).
