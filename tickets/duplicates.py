@@ -1,7 +1,8 @@
 """Likely duplicates of a demand (SPEC §4: the triage screen shows them so the office can merge).
 
 A demand is a likely duplicate of another when both belong to the same region, were registered within 30 days of
-each other, and either name the same enterprise or read almost the same (difflib ratio of title + content ≥ 0.6).
+each other, and either name the same enterprise or read almost the same: the similarity of their title + content
+(rapidfuzz's normalised Indel similarity, 2 × longest common subsequence / total length) is at least 0.6.
 Text is compared over a bounded set of candidates (the `CANDIDATE_LIMIT` most recent in the window), so the cost is
 bounded however busy the region is; same-enterprise matches need no text and are looked up directly.
 """
@@ -11,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from difflib import SequenceMatcher
 
 from django.db.models import Q
 from django.db.models.functions import Substr
+from rapidfuzz import fuzz
 
 from tickets.models import Demand
 
@@ -52,23 +53,21 @@ def _text(demand: Demand) -> str:
     content = getattr(demand, "content_head", None)
     if content is None:
         content = demand.content
-    return f"{demand.title}\n{content}"[:TEXT_PREFIX]
+    return _compared(demand.title, content)
+
+
+def _compared(title: str, content: str) -> str:
+    return f"{title}\n{content}"[:TEXT_PREFIX]
 
 
 def similarity(a: str, b: str) -> float:
-    """difflib's ratio (autojunk off: Chinese characters repeat a lot); 0 when the cheap upper bounds rule it out."""
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
-        return 0.0
-    return matcher.ratio()
+    """2 × the longest common subsequence / the total length, 0..1 (rapidfuzz, character by character, so Chinese
+    needs no word splitting); 0 below `SIMILARITY`, where the exact figure does not matter and is not computed."""
+    return fuzz.ratio(a, b, score_cutoff=SIMILARITY * 100) / 100
 
 
 def _in_window(a: Demand, b: Demand) -> bool:
     return a.pk != b.pk and a.region_id == b.region_id and abs(a.registered_at - b.registered_at) <= WINDOW
-
-
-def _with_head(queryset):
-    return queryset.only(*_FIELDS).annotate(content_head=Substr("content", 1, TEXT_PREFIX))
 
 
 def likely_duplicates(demand: Demand, *, limit: int = CANDIDATE_LIMIT) -> list[Duplicate]:
@@ -106,7 +105,7 @@ def duplicate_counts(demands: Sequence[Demand], *, limit: int = CANDIDATE_LIMIT)
     """How many likely duplicates each demand of a queue page has, in two queries for the whole page.
 
     Same-enterprise matches are counted exactly; text is compared against the `limit` most recent demands of the
-    page's regions within the page's window (each candidate's text analysed once for the whole page).
+    page's regions within the page's window. The other demands are read as plain values, not model instances.
     """
     demands = list(demands)
     if not demands:
@@ -117,28 +116,32 @@ def duplicate_counts(demands: Sequence[Demand], *, limit: int = CANDIDATE_LIMIT)
         registered_at__lte=max(d.registered_at for d in demands) + WINDOW,
     )
     matches: dict[int, set[int]] = {d.pk: set() for d in demands}
-    enterprise_ids = {d.enterprise_id for d in demands if d.enterprise_id is not None}
-    if enterprise_ids:
-        # `state` is loaded too: django-fsm reads it when a row is built.
-        same = Demand.objects.filter(window, enterprise_id__in=enterprise_ids).only(
-            "id", "state", "region_id", "enterprise_id", "registered_at"
+    page = [(d.pk, d.region_id, d.registered_at) for d in demands]
+
+    def near(row, pk: int, region_id: int, registered_at) -> bool:
+        return row[0] != pk and row[1] == region_id and abs(row[2] - registered_at) <= WINDOW
+
+    by_enterprise: dict[int, list[tuple]] = {}
+    for demand, key in zip(demands, page, strict=True):
+        if demand.enterprise_id is not None:
+            by_enterprise.setdefault(demand.enterprise_id, []).append(key)
+    if by_enterprise:
+        same = Demand.objects.filter(window, enterprise_id__in=by_enterprise).values_list(
+            "id", "region_id", "registered_at", "enterprise_id"
         )
-        for other in same:
-            for demand in demands:
-                if demand.enterprise_id == other.enterprise_id and _in_window(demand, other):
-                    matches[demand.pk].add(other.pk)
+        for row in same:
+            for pk, region_id, registered_at in by_enterprise[row[3]]:
+                if near(row, pk, region_id, registered_at):
+                    matches[pk].add(row[0])
     texts = {d.pk: _text(d) for d in demands}
-    matcher = SequenceMatcher(None, autojunk=False)
-    for other in _with_head(Demand.objects.filter(window)).order_by("-registered_at", "-id")[:limit]:
-        matcher.set_seq2(_text(other))  # analysed once, compared with every row of the page
-        for demand in demands:
-            if other.pk in matches[demand.pk] or not _in_window(demand, other):
-                continue
-            matcher.set_seq1(texts[demand.pk])
-            if (
-                matcher.real_quick_ratio() >= SIMILARITY
-                and matcher.quick_ratio() >= SIMILARITY
-                and matcher.ratio() >= SIMILARITY
-            ):
-                matches[demand.pk].add(other.pk)
+    candidates = (
+        Demand.objects.filter(window).annotate(content_head=Substr("content", 1, TEXT_PREFIX))
+        .order_by("-registered_at", "-id").values_list("id", "region_id", "registered_at", "title", "content_head")
+    )
+    for row in candidates[:limit]:
+        text = _compared(row[3], row[4])
+        for pk, region_id, registered_at in page:
+            if row[0] not in matches[pk] and near(row, pk, region_id, registered_at) \
+                    and similarity(texts[pk], text) >= SIMILARITY:
+                matches[pk].add(row[0])
     return {pk: len(found) for pk, found in matches.items()}
