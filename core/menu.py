@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import IntegerField, QuerySet, Subquery
 
 
@@ -40,17 +41,38 @@ def badge(count: int | None) -> str | None:
     return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else str(count)
 
 
-def count_together(user, querysets: dict[str, QuerySet]) -> dict[str, int]:
-    """The sizes of several querysets in one query (the menu runs on every page), anchored on the user's own row.
+@dataclass(frozen=True)
+class CountQuery:
+    """The statement that counts several queues at once, compiled: `run()` executes it without building it again."""
+
+    sql: str | None
+    params: tuple
+    names: tuple[str, ...]  # the counted queues, in the statement's column order
+    empty: tuple[str, ...]  # queues known to be empty without asking (the user's role has none of them)
+
+    def run(self) -> dict[str, int]:
+        counts = dict.fromkeys(self.empty, 0)
+        if self.sql is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql, self.params)
+                row = cursor.fetchone()
+            counts.update(zip(self.names, row or [0] * len(self.names), strict=True))
+        return counts
+
+
+def count_query(user, querysets: dict[str, QuerySet]) -> CountQuery:
+    """One statement for the sizes of several querysets, anchored on the user's own row.
 
     Each counts at most COUNT_CAP rows, so its cost follows the queue's index range up to that, never the table.
     """
-    counts = {name: 0 for name, queryset in querysets.items() if queryset.query.is_empty()}
+    empty = tuple(name for name, queryset in querysets.items() if queryset.query.is_empty())
     counted = {
         name: _SubqueryCount(queryset.order_by().values("pk")[:COUNT_CAP])
         for name, queryset in querysets.items()
-        if name not in counts
+        if name not in empty
     }
-    if counted:
-        counts.update(get_user_model().objects.filter(pk=user.pk).values(**counted).get())
-    return counts
+    if not counted:
+        return CountQuery(sql=None, params=(), names=(), empty=empty)
+    statement = get_user_model().objects.filter(pk=user.pk).annotate(**counted).values_list(*counted)
+    sql, params = statement.query.sql_with_params()
+    return CountQuery(sql=sql, params=tuple(params), names=tuple(counted), empty=empty)

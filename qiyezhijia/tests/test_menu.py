@@ -76,3 +76,29 @@ def test_a_long_queue_reads_as_99_plus_and_is_counted_no_further(office_clerk, m
     items = {item["label"]: item for item in menu_for(office_clerk)}
     assert items["待研判"]["count"] == "2+"
     assert menu.badge(2) == "2" and menu.badge(None) is None
+
+
+def test_the_statement_is_built_once_per_user_and_counts_what_is_there_now(office_clerk, monkeypatch):
+    from qiyezhijia import menu
+
+    built = []
+    original = menu.count_query
+    monkeypatch.setattr(menu, "count_query", lambda user, queues: built.append(user.pk) or original(user, queues))
+    menu._STATEMENTS.clear()
+    assert menu_counts(office_clerk)["triage"] == 0
+    register(office_clerk)
+    register(office_clerk)
+    assert menu_counts(office_clerk)["triage"] == 2  # the kept statement reads the rows of now
+    assert built == [office_clerk.pk]
+
+
+def test_a_user_moved_to_another_office_counts_that_offices_queues(office_clerk, county_office, monkeypatch):
+    from accounts.models import Department
+    from qiyezhijia import menu
+
+    menu._STATEMENTS.clear()
+    register(county_office)  # a demand for the county's office, none for the city's
+    assert menu_counts(office_clerk)["triage"] == 0
+    office_clerk.department = Department.objects.get(pk=county_office.department_id)
+    office_clerk.save(update_fields=["department"])
+    assert menu_counts(office_clerk)["triage"] == 1

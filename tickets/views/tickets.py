@@ -22,6 +22,7 @@ from accounts.models import Role
 from accounts.roles import INTERNAL_READERS, TICKET_READERS
 from core.errors import Conflict
 from core.pagination import paginate
+from core.prefetch import prefetch_present
 from core.web import apply_errors
 from supervision import services as supervision
 from tickets import rules, workflow
@@ -193,13 +194,15 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
     prefetched rows, not the database)."""
     user = request.user
     staff = user.role in INTERNAL_READERS
+    prefetch_related_objects([ticket], Prefetch(
+        "demands",
+        queryset=Demand.objects.select_related("region", "enterprise", "domain", "first_contact_department")
+        .order_by("registered_at", "id"),
+    ))
+    # Most tickets have none of most of these: one query says which exist, and only those are read.
     related = [
-        Prefetch(
-            "demands",
-            queryset=Demand.objects.select_related("region", "enterprise", "domain", "first_contact_department")
-            .order_by("registered_at", "id"),
-        ),
         Prefetch("co_links", queryset=TicketCoDepartment.objects.select_related("department")),
+        Prefetch("rating", queryset=Rating.objects.all()),
     ]
     if staff:
         related += [
@@ -210,7 +213,7 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
             Prefetch("supervisions", queryset=supervision.supervisions_for_ticket_page()),
             Prefetch("urges", queryset=supervision.urges_for_ticket_page()),
         ]
-    prefetch_related_objects([ticket], *related)
+    prefetch_present(ticket, *related)
     demands = list(ticket.demands.all())
     attachments = _attachments(ticket, demands)
     actions = []
