@@ -61,7 +61,7 @@ def county_office(db):
 def platform_admin(db):
     from accounts.services import ensure_admin_group
 
-    user = UserFactory(username="t_admin", role=Role.ADMIN, department=department("anshun-zwfw"), is_staff=True)
+    user = UserFactory(username="t_admin", role=Role.SYSADMIN, department=department("anshun-zwfw"), is_staff=True)
     user.groups.add(ensure_admin_group())
     return user
 

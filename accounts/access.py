@@ -11,14 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from accounts.models import Role
+from accounts.models import ADMINISTRATOR_ROLES, Role
 
 
 def require_role(user, roles: Iterable[str], message: str) -> None:
     """403 unless `user` holds one of `roles`; staff roles must also belong to a department."""
     if not user.is_authenticated or user.role not in roles:
         raise PermissionDenied(message)
-    if user.role not in (Role.ENTERPRISE, Role.ADMIN) and not user.department_id:
+    if user.role not in (Role.ENTERPRISE, *ADMINISTRATOR_ROLES) and not user.department_id:
         raise PermissionDenied(message)
 
 

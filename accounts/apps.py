@@ -13,5 +13,5 @@ class AccountsConfig(AppConfig):
         return [
             MenuItem(10, "首页", "accounts:home", "house", ALL_ROLES),
             MenuItem(260, "API 文档", "api-docs", "braces", API_DOC_READERS),
-            MenuItem(270, "平台管理", "admin:index", "gear", frozenset({Role.ADMIN})),
+            MenuItem(270, "平台管理", "admin:index", "gear", frozenset({Role.SYSADMIN})),
         ]

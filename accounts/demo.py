@@ -38,7 +38,9 @@ class DemoUser:
 
 
 USERS = [
-    DemoUser("admin", Role.ADMIN, "anshun-zwfw", "周", "系统"),
+    DemoUser("admin", Role.SYSADMIN, "anshun-zwfw", "周", "系统"),
+    DemoUser("auditor", Role.AUDITOR, "anshun-zwfw", "蒋", "审"),
+    DemoUser("secadmin", Role.SECADMIN, "anshun-zwfw", "韩", "安"),
     DemoUser("office", Role.OFFICE, "anshun-zwfw", "陈", "静"),
     DemoUser("gov", Role.GOVERNMENT, "anshun-zfb", "王", "磊"),
     DemoUser("leader", Role.LEADER, "anshun-zfb", "李", "明华"),
@@ -89,7 +91,7 @@ def seed_demo_accounts() -> dict[str, int]:
                 "enterprise": enterprises[item.affiliation] if is_enterprise else None,
                 "last_name": item.last_name,
                 "first_name": item.first_name,
-                "is_staff": item.role == Role.ADMIN,
+                "is_staff": item.role == Role.SYSADMIN,
                 "is_active": True,
             },
         )
@@ -97,6 +99,6 @@ def seed_demo_accounts() -> dict[str, int]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
             created += 1
-        if item.role == Role.ADMIN:
+        if item.role == Role.SYSADMIN:
             user.groups.add(admin_group)
     return {"users": len(USERS), "created": created, "enterprises": len(enterprises)}

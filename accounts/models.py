@@ -148,12 +148,18 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导")
     SUPERVISOR = "supervisor", _("特约监督员")
     CHAMBER = "chamber", _("商会工作人员")
-    ADMIN = "admin", _("系统管理员")
+    # 三权分立 (SECURITY.md §3): three administrators, none of whom acts on tickets.
+    SYSADMIN = "sysadmin", _("系统管理员")
+    AUDITOR = "auditor", _("审计管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+
+
+ADMINISTRATOR_ROLES = ("sysadmin", "auditor", "secadmin")
 
 
 class PlatformUserManager(UserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
-        extra_fields.setdefault("role", Role.ADMIN)
+        extra_fields.setdefault("role", Role.SYSADMIN)
         return super().create_superuser(username, email, password, **extra_fields)
 
 
@@ -179,11 +185,14 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=(
                     Q(role="enterprise", enterprise__isnull=False, department__isnull=True)
-                    | Q(role="admin", enterprise__isnull=True)
-                    | (~Q(role__in=["enterprise", "admin"]) & Q(department__isnull=False, enterprise__isnull=True))
+                    | Q(role__in=ADMINISTRATOR_ROLES, enterprise__isnull=True)
+                    | (
+                        ~Q(role__in=["enterprise", *ADMINISTRATOR_ROLES])
+                        & Q(department__isnull=False, enterprise__isnull=True)
+                    )
                 ),
                 name="user_role_matches_affiliation",
-                violation_error_message=_("企业用户必须属于一个企业且不属于部门；其他角色必须属于一个部门且不属于企业。"),
+                violation_error_message=_("企业用户必须属于一个企业且不属于部门；管理员不属于企业；其他角色必须属于一个部门且不属于企业。"),
             )
         ]
 
@@ -219,9 +228,9 @@ class User(AbstractUser):
                 errors["enterprise"] = _("企业用户必须选择所属企业。")
             if self.department_id:
                 errors["department"] = _("企业用户不属于任何部门，请清空所属部门。")
-        elif self.role == Role.ADMIN:
+        elif self.role in ADMINISTRATOR_ROLES:
             if self.enterprise_id:
-                errors["enterprise"] = _("系统管理员不属于企业，请清空所属企业。")
+                errors["enterprise"] = _("管理员不属于企业，请清空所属企业。")
         elif self.role:
             if not self.department_id:
                 errors["department"] = _("该角色必须选择所属部门。")

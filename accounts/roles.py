@@ -4,6 +4,8 @@ from accounts.models import Role
 
 ALL_ROLES = frozenset(Role.values)
 STAFF_ROLES = ALL_ROLES - {Role.ENTERPRISE}
+# The three administrators (三权分立, SECURITY.md §3); none acts on tickets.
+ADMINISTRATORS = frozenset({Role.SYSADMIN, Role.AUDITOR, Role.SECADMIN})
 
 # People outside the administration: they see only what concerns them, never internal notes or opinions.
 EXTERNAL_ROLES = frozenset({Role.ENTERPRISE, Role.SUPERVISOR, Role.CHAMBER})
@@ -19,7 +21,7 @@ DEMAND_LIST_READERS = REGISTRARS | {Role.GOVERNMENT, Role.LEADER}
 # Read a list of tickets and the internal side of a ticket (department staff).
 TICKET_READERS = frozenset({Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.GOVERNMENT, Role.LEADER})
 # Read internal timeline entries, disputes and supervisions: department staff and the platform administrator.
-INTERNAL_READERS = TICKET_READERS | {Role.ADMIN}
+INTERNAL_READERS = TICKET_READERS | {Role.SYSADMIN}
 # Handle a department's own first-contact demand (首问负责, §4.1).
 SELF_HANDLERS = frozenset({Role.HANDLER, Role.SPECIALIST})
 # Name another department of the region as first contact when registering.

@@ -9,7 +9,8 @@ from accounts.models import Enterprise, Role, User
 pytestmark = pytest.mark.django_db
 
 SPEC_USERS = {
-    "admin": ("admin", "anshun-zwfw"), "office": ("office", "anshun-zwfw"), "gov": ("government", "anshun-zfb"),
+    "admin": ("sysadmin", "anshun-zwfw"), "auditor": ("auditor", "anshun-zwfw"), "secadmin": ("secadmin", "anshun-zwfw"),
+    "office": ("office", "anshun-zwfw"), "gov": ("government", "anshun-zfb"),
     "leader": ("leader", "anshun-zfb"), "spec_fgw": ("specialist", "anshun-fgw"), "spec_tcj": ("specialist", "anshun-tcj"),
     "spec_gsl": ("specialist", "anshun-gsl"), "handler_fgw": ("handler", "anshun-fgw"),
     "handler_tcj": ("handler", "anshun-tcj"), "handler_scjg": ("handler", "anshun-scjg"),

@@ -87,14 +87,14 @@ def test_login_form_requires_csrf(lead_handler):
 @pytest.mark.parametrize(
     ("role", "dept", "sees", "does_not_see"),
     [
-        (Role.ADMIN, "anshun-zwfw", ["平台管理", "API 文档"], []),
+        (Role.SYSADMIN, "anshun-zwfw", ["平台管理", "API 文档"], []),
         (Role.OFFICE, "anshun-zwfw", ["API 文档"], ["平台管理"]),
         (Role.HANDLER, "anshun-sw", ["API 文档"], ["平台管理"]),
         (Role.SUPERVISOR, "anshun-zwfw", ["首页"], ["API 文档", "平台管理"]),
     ],
 )
 def test_menu_depends_on_role(client, role, dept, sees, does_not_see):
-    user = UserFactory(role=role, department=department(dept), is_staff=role == Role.ADMIN)
+    user = UserFactory(role=role, department=department(dept), is_staff=role == Role.SYSADMIN)
     client.force_login(user)
     body = client.get(reverse("accounts:home")).content.decode()
     menu = body.split('data-testid="main-menu"')[1].split("</ul>")[0]

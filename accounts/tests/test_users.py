@@ -40,7 +40,7 @@ def test_region_follows_department_or_enterprise():
 
 def test_createsuperuser_makes_an_admin():
     user = User.objects.create_superuser("root2", "root@example.com", "A-strong-Passw0rd")
-    assert user.role == Role.ADMIN and user.is_superuser
+    assert user.role == Role.SYSADMIN and user.is_superuser
 
 
 def test_admin_adding_a_user_with_a_weak_password_saves_nothing(client, platform_admin):

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(role=Role.ADMIN, department=None, is_staff=True, is_superuser=True)
+    return UserFactory(role=Role.SYSADMIN, department=None, is_staff=True, is_superuser=True)
 
 
 def test_admin_lists_notifications_and_deliveries_read_only(client, superuser, lead_handler):

@@ -70,7 +70,7 @@ def test_roles_are_limited_to_their_channels(role, channel, enterprise_user):
     assert not Demand.objects.exists()
 
 
-@pytest.mark.parametrize("role", [Role.GOVERNMENT, Role.LEADER, Role.ADMIN])
+@pytest.mark.parametrize("role", [Role.GOVERNMENT, Role.LEADER, Role.SYSADMIN])
 def test_roles_that_do_not_register(role):
     user = UserFactory(role=role, department=department("anshun-zfb"))
     with pytest.raises(PermissionDenied):
