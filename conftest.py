@@ -73,6 +73,17 @@ def superuser_client(client, django_user_model):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """Each test counts its rate limits (and caches anything) in a cache of its own, never the developers' var/cache."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def sms(settings):
     """Route SMS through the recording gateway; returns the list of (phone, text) sent."""

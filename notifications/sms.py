@@ -17,10 +17,15 @@ class SMSSender:
 
 
 class LoggingSMSSender(SMSSender):
-    """The default: writes each text to the log instead of a gateway (development, intranets without one)."""
+    """The default: writes each text to the log instead of a gateway. In development the whole text shows (so a
+    developer can read a verification code on the console); anywhere else the log holds neither the phone nor the
+    text, only that a message was not sent (SECURITY.md §4: no codes or full phones in logs)."""
 
     def send(self, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
+        if settings.ENVIRONMENT == "development":
+            logger.info("SMS to %s: %s", phone, text)
+        else:
+            logger.warning("未配置短信网关（SMS_SENDER）：一条 %d 字的短信未发送。", len(text))
 
 
 @cache

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "workcalendar",
     "notifications",
+    "enterprises",
     "supervision",
     "tickets",
     "deadlines",
