@@ -4,7 +4,12 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from accounts.tests.factories import EnterpriseFactory, EnterpriseUserFactory, UserFactory, department
+from accounts.tests.factories import (
+    EnterpriseFactory,
+    EnterpriseUserFactory,
+    UserFactory,
+    department,
+)
 from qiyezhijia.testing import screenshot
 from sso import matching
 from sso.services import link_identity
