@@ -52,9 +52,6 @@ class ProvincialIdentityBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("userinfo subject differs from the ID token's")
         return user_for_claims(issuer=payload["iss"], claims=claims)
 
-    def describe_user_by_claims(self, claims):
-        return "the identity"  # the library logs this; claims are personal data
-
     def get_user(self, user_id):
         # A session opened here is then read like every other: the top bar's data in one query, disabled users out.
         return PlatformBackend().get_user(user_id)

@@ -68,6 +68,8 @@ def _enterprise_user(claims: dict):
     candidates = get_user_model().objects.filter(role=Role.ENTERPRISE, enterprise__uscc=uscc_codes.normalize(code))
     # Compared in Python, over the few users of one enterprise: the stored phone may be encrypted at rest (SECURITY §5).
     matches = [user for user in candidates if user.phone and national_phone(user.phone) == phone]
-    if len(matches) > 1:
+    # A disabled former colleague who held the same number does not stand in the way of the active user.
+    active = [user for user in matches if user.is_active]
+    if len(active) > 1 or (not active and len(matches) > 1):
         raise Refused(AMBIGUOUS)
-    return matches[0] if matches else None
+    return (active or matches or [None])[0]

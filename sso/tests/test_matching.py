@@ -70,6 +70,13 @@ def test_two_users_of_one_enterprise_with_the_same_phone_are_not_guessed_between
     assert refusal.value.message == matching.AMBIGUOUS
 
 
+def test_a_disabled_former_user_with_the_same_phone_does_not_block_the_active_one():
+    enterprise = EnterpriseFactory(uscc=USCC)
+    EnterpriseUserFactory(enterprise=enterprise, phone="13908511234", is_active=False)
+    current = EnterpriseUserFactory(enterprise=enterprise, phone="13908511234")
+    assert matching.user_for_claims(issuer=ISSUER, claims=claims(uscc=USCC, phone_number="13908511234")) == current
+
+
 def test_claim_names_come_from_the_settings(settings):
     settings.OIDC_CLAIM_USCC, settings.OIDC_CLAIM_PHONE = "social_credit_code", "mobile"
     user = EnterpriseUserFactory(enterprise=EnterpriseFactory(uscc=USCC), phone="13908511234")
