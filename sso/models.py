@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class OidcIdentity(models.Model):
@@ -18,6 +19,8 @@ class OidcIdentity(models.Model):
     issuer = models.CharField(_("身份提供方（issuer）"), max_length=255)
     subject = models.CharField(_("统一身份标识（sub）"), max_length=255)
     linked_at = models.DateTimeField(_("关联时间"), auto_now_add=True)
+    # Who linked or unlinked which subject, and when: a link is a way into an account.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("统一身份关联")

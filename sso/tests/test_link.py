@@ -71,7 +71,9 @@ def test_the_system_administrator_links_in_the_admin(client, platform_admin, lea
     assert ISSUER in page.content.decode()  # the issuer is filled in
     response = client.post(add, {"user": lead_handler.pk, "issuer": ISSUER, "subject": "gz-0001"})
     assert response.status_code == 302
-    assert OidcIdentity.objects.get().user == lead_handler
+    identity = OidcIdentity.objects.get()
+    assert identity.user == lead_handler
+    assert identity.history.get().history_user == platform_admin  # who linked it stays on record
 
 
 def test_the_admin_explains_a_subject_already_linked(client, platform_admin, lead_handler, other_handler, issuer):
