@@ -10,6 +10,7 @@ ADMIN_MODELS = {
     "workcalendar": ["calendaryear", "calendarexception", "deadlinepolicy"],
     "tickets": ["workflowsettings"],
     "reports": ["rankingweights"],
+    "sso": ["oidcidentity"],
     "authtoken": ["tokenproxy"],
     "auth": ["group"],
 }

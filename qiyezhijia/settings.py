@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tickets",
     "deadlines",
     "reports",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "qiyezhijia.context_processors.navigation",
                 "notifications.context_processors.unread_notifications",
+                "sso.context_processors.single_sign_on",
             ],
         },
     },
@@ -171,6 +173,51 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Single sign-on through the provincial unified identity (optional, SECURITY.md §1) ----------------------
+# Off unless OIDC_RP_CLIENT_ID is set: then the relying party's backend (mozilla-django-oidc) joins the model backend,
+# /sso/ answers and the login page offers "使用省统一身份认证登录". Half a configuration stops the process.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "").strip()
+SSO_ENABLED = bool(OIDC_RP_CLIENT_ID)
+# Endpoints of an identity provider are https in production; plain http only outside it (a provider on this machine).
+_OIDC_SCHEMES = ("https",) if IS_PRODUCTION else ("https", "http")
+OIDC_RP_CLIENT_SECRET = env_secret("OIDC_RP_CLIENT_SECRET", "") if SSO_ENABLED else ""
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "").strip()
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_url("OIDC_OP_AUTHORIZATION_ENDPOINT", _OIDC_SCHEMES) or ""
+OIDC_OP_TOKEN_ENDPOINT = env_url("OIDC_OP_TOKEN_ENDPOINT", _OIDC_SCHEMES) or ""
+OIDC_OP_USER_ENDPOINT = env_url("OIDC_OP_USER_ENDPOINT", _OIDC_SCHEMES) or ""
+OIDC_OP_JWKS_ENDPOINT = env_url("OIDC_OP_JWKS_ENDPOINT", _OIDC_SCHEMES) or ""
+OIDC_RP_SIGN_ALGO = env_choice("OIDC_RP_SIGN_ALGO", "rs256", ("rs256", "rs384", "rs512", "es256", "es384", "es512")).upper()
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid profile phone").strip()
+# The claims naming an enterprise user's company (统一社会信用代码) and mobile phone, as the provider spells them.
+OIDC_CLAIM_USCC = env_str("OIDC_CLAIM_USCC", "uscc").strip()
+OIDC_CLAIM_PHONE = env_str("OIDC_CLAIM_PHONE", "phone_number").strip()
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
+OIDC_USE_PKCE = True
+# Nobody is created by a login: an identity must match an existing user (sso.backends).
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+if SSO_ENABLED:
+    _missing = [
+        name
+        for name, value in (
+            ("OIDC_RP_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+            ("OIDC_OP_ISSUER", OIDC_OP_ISSUER),
+            ("OIDC_OP_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+            ("OIDC_OP_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+            ("OIDC_OP_USER_ENDPOINT", OIDC_OP_USER_ENDPOINT),
+            ("OIDC_OP_JWKS_ENDPOINT", OIDC_OP_JWKS_ENDPOINT),
+            ("OIDC_CLAIM_USCC", OIDC_CLAIM_USCC),
+            ("OIDC_CLAIM_PHONE", OIDC_CLAIM_PHONE),
+        )
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"已设置 OIDC_RP_CLIENT_ID 开启单点登录，但缺少：{'、'.join(_missing)}。"
+            f" / Single sign-on is on (OIDC_RP_CLIENT_ID) but these are missing: {', '.join(_missing)}."
+        )
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "sso.backends.ProvincialIdentityBackend"]
 
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

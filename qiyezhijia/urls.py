@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("reports/", include("reports.urls")),
     path("", include("notifications.urls")),
+    # Answers 404 unless single sign-on is configured (sso.views).
+    path("sso/", include("sso.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", health.healthz, name="healthz"),
     path("api/v1/", include("qiyezhijia.api_urls")),

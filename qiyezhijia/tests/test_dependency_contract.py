@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["core", "accounts", "workcalendar", "notifications", "supervision", "tickets", "deadlines", "reports", "qiyezhijia"]
+APPS = ["core", "accounts", "workcalendar", "notifications", "supervision", "tickets", "deadlines", "reports", "sso", "qiyezhijia"]
 LINT = Path(sys.executable).parent / "lint-imports"
 
 
@@ -50,6 +50,8 @@ def test_the_tree_keeps_the_contract():
         ("tickets/probe.py", "from supervision.models import Supervision\n", "tickets uses supervision through its services only"),
         ("reports/probe.py", "from tickets.views.tickets import ticket_list\n", "Nothing imports another app's views (tickets)"),
         ("reports/probe.py", "from tickets import workflow\n", "reports reads the lifecycle through its selectors"),
+        ("tickets/probe.py", "from sso import matching\n", "An app imports only the apps below it"),
+        ("reports/probe.py", "from sso import matching\n", "An app imports only the apps below it"),
     ],
 )
 def test_a_forbidden_import_breaks_the_contract(tree, module, line, contract):
