@@ -13,7 +13,8 @@
    c. co-departments for 8 % of tickets, the timelines of tickets and demands (dispatch, sign, object, close,
       rework, callback, …), demands waiting for triage (one per 1,000 tickets), automatic supervisions of 5 % of the
       handling tickets past their due;
-   d. the columns a newer application derives from others, when its migrations have added them (current_due_at);
+   d. the columns a newer application derives from others, when its migrations have added them (current_due_at,
+      search_text — the latter by the statements of tickets/migrations/0009_search_text.py);
    e. the daily figures (tickets.figures.rebuild), the demo accounts (accounts.demo.seed_demo_accounts, as
       `manage.py seed_demo` creates them), VACUUM FULL of the tables rewritten, then VACUUM ANALYZE of the database
       (also after --reuse: what autovacuum would have done after the migrations, since it is off on these machines).
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import importlib
 import json
 import math
 import os
@@ -372,6 +374,12 @@ def build(n: int) -> None:
                 WHERE current_due_at IS DISTINCT FROM CASE state WHEN 'dispatched' THEN sign_due_at
                   WHEN 'handling' THEN handle_due_at WHEN 'closed' THEN callback_due_at END
             """)
+        c.execute("SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = 'search_text'",
+                  [tables["ticket"]])
+        if c.fetchone():  # the keyword search's text, by the very statements of the migration that added it
+            search = importlib.import_module("tickets.migrations.0009_search_text")
+            step(c, "诉求检索文本（search_text）", search.DEMANDS)
+            step(c, "工单检索文本（search_text）", search.TICKETS.format(aggregate=search.AGGREGATE["postgresql"]))
         for table in (tables["ticket"], tables["demand"], "tickets_callback", "tickets_historicalticket"):
             step(c, f"VACUUM FULL {table}", f"VACUUM FULL {table}")
     print(f"重塑数据用时 {time.perf_counter() - started:.1f} 秒")

@@ -220,6 +220,8 @@ def _ledger_input(request):
 
 
 LEDGER_PAGE_SIZE = 50  # rows on the page; the .xlsx holds the whole quarter
+# A register states its exact total: one department's quarter is a few thousand demands at most, counted on the index.
+LEDGER_COUNT_LIMIT = 20_000
 
 
 @require_GET
@@ -230,7 +232,9 @@ def ledger(request):
         department = None
     page = rows = None
     if department and not errors:
-        page = paginate(request, ledger_demands(department, start, end), per_page=LEDGER_PAGE_SIZE)
+        page = paginate(
+            request, ledger_demands(department, start, end), per_page=LEDGER_PAGE_SIZE, limit=LEDGER_COUNT_LIMIT
+        )
         rows = ledger_rows(department, start, end, demands=page.object_list)
     context = {
         "page": page,
