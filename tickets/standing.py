@@ -87,7 +87,9 @@ def where_it_stands(demand: Demand, *, visitor: bool = False) -> Standing:
     if state == Demand.State.REJECTED:
         reason = RejectReason(demand.reject_reason).label if demand.reject_reason else "不予受理"
         note = demand.reject_note.strip().rstrip("。")
-        text = f"不予受理：{reason}。" + (f"{note}。" if note else "") + "首问部门将与您联系说明情况。"
+        # Nobody can call back a visitor who left no phone.
+        contact = "" if visitor and not demand.requester_phone else "首问部门将与您联系说明情况。"
+        text = f"不予受理：{reason}。" + (f"{note}。" if note else "") + contact
         return Standing("secondary", "x-circle", text)
     if state == Demand.State.ESCALATED:
         parent = demand.region.parent

@@ -307,6 +307,33 @@ def test_tracking_before_closing_shows_no_result(client, office_clerk):
     assert "已派至牵头部门，等待签收" in body and 'data-testid="track-outcome"' not in body
 
 
+def test_tracking_a_phone_demand_shows_nobody_and_nothing_of_what_was_asked(client, sms):
+    code = _request_code(client, sms)
+    client.post(NEW, _form(phone_code=code))
+    _, number, query_code = _done(client)
+    body = client.post(TRACK, {"number": number, "code": query_code}).content.decode()
+    assert 'data-testid="track-standing"' in body
+    for private in (PHONE, "139****0001", "刘女士", "西秀区好味道餐饮店", "三周前提交食品经营许可申请", "西秀区政务服务中心"):
+        assert private not in body
+
+
+def test_a_visitor_is_told_where_to_bring_missing_materials(client, office_clerk):
+    client.post(NEW, _anonymous(region="anshun"))
+    _, number, code = _done(client)
+    workflow.demand_request_materials(actor=office_clerk, demand=Demand.objects.get(number=number), missing="门店租赁合同")
+    body = client.post(TRACK, {"number": number, "code": code}).content.decode()
+    assert "请补充以下材料：门店租赁合同。请将材料送至安顺市“企业之家”联合服务工作机制办公室" in body
+
+
+def test_an_anonymous_visitor_is_not_promised_a_call_after_rejection(client, office_clerk):
+    client.post(NEW, _anonymous(region="anshun"))
+    _, number, code = _done(client)
+    workflow.demand_reject(actor=office_clerk, demand=Demand.objects.get(number=number), reason="market_dispute", note="属于合同纠纷，建议通过调解解决")
+    body = client.post(TRACK, {"number": number, "code": code}).content.decode()
+    assert "不予受理：市场主体之间的矛盾纠纷。属于合同纠纷，建议通过调解解决。" in body
+    assert "首问部门将与您联系" not in body
+
+
 # --- rate limits ----------------------------------------------------------------------------------------------------
 def test_submissions_are_limited_per_address(client):
     for _ in range(public.SUBMIT_PER_IP.limit):
