@@ -149,6 +149,19 @@ def test_visitor_with_a_verified_phone_submits_and_gets_number_and_code_once(
     assert DemandEvent.objects.get(demand=demand, action="register").actor is None
 
 
+def test_a_failing_sms_gateway_leaves_the_demand_and_logs_no_phone_or_code(
+    client, sms, settings, caplog, django_capture_on_commit_callbacks
+):
+    code = _request_code(client, sms)
+    settings.SMS_SENDER = "notifications.tests.sms_doubles.FailingSMSSender"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(NEW, _form(phone_code=code)).status_code == 302
+    _, number, query_code = _done(client)
+    assert Demand.objects.get().number == number
+    assert "短信发送失败" in caplog.text
+    assert PHONE not in caplog.text and query_code not in caplog.text
+
+
 def test_visitor_submits_anonymously_without_phone_or_name(client, sms, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(NEW, _anonymous(requester_phone="13985300009", requester_name="不该保存"))
