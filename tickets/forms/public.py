@@ -93,6 +93,10 @@ class PublicDemandForm(StyledForm):
         for name in list(self.errors):
             if name != "requester_phone":
                 del self.errors[name]
+        if self.anonymous:
+            self.errors.pop("requester_phone", None)
+            self.add_error("requester_phone", "匿名提交不需要验证码；如需验证手机号，请先选择“验证手机号后提交”。")
+            return None
         phone = self.cleaned_data.get("requester_phone") if "requester_phone" not in self.errors else None
         if "requester_phone" not in self.errors and not phone:
             self.add_error("requester_phone", "请填写手机号。")

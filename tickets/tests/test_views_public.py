@@ -108,6 +108,12 @@ def test_a_bad_phone_gets_no_code(client, sms):
     assert sms == [] and not PhoneCode.objects.exists()
 
 
+def test_no_code_is_sent_while_anonymous_is_chosen(client, sms):
+    response = client.post(NEW, _form(action="send_code", mode="anonymous"))
+    assert "匿名提交不需要验证码" in response.content.decode()
+    assert sms == []
+
+
 def test_logged_in_enterprise_user_is_sent_to_its_own_form(client, enterprise_user):
     client.force_login(enterprise_user)
     assert client.get(NEW).url == reverse("tickets:submit")
