@@ -12,7 +12,7 @@ from accounts.roles import CALLBACK_ROLES, MATERIAL_COLLECTORS, SELF_HANDLERS
 __all__ = [
     "ROLE_CHANNELS", "SELF_HANDLE_ROLES", "available_transitions", "is_co_handler", "is_demand_owner", "is_lead_handler", "is_parent_region_office",
     "is_rater", "is_region_government", "is_region_office", "may_attach_to_demand", "may_attach_to_ticket",
-    "may_call_back", "may_rate_now", "may_supply_materials", "nobody", "own_co_link_unconfirmed", "pending_request",
+    "may_call_back", "may_rate_now", "may_see_requester", "may_supply_materials", "nobody", "own_co_link_unconfirmed", "pending_request",
     "ticket_handling", "ticket_open", "transition_permitted",
 ]
 
@@ -115,7 +115,14 @@ def is_parent_region_office(ticket, user) -> bool:
 
 def may_attach_to_demand(demand, user) -> bool:
     """Materials come from the enterprise, the first-contact department, the registrar or the region's office."""
-    return may_supply_materials(demand, user) or is_region_office(demand, user) or demand.registered_by_id == user.id
+    registrar = demand.registered_by_id is not None and demand.registered_by_id == user.id
+    return may_supply_materials(demand, user) or is_region_office(demand, user) or registrar
+
+
+def may_see_requester(demand, user) -> bool:
+    """Who the requester is (name and phone): anyone who may read the demand, except that an anonymous demand shows
+    them to its region's office only — never to a department, the enterprise or anyone else (SECURITY.md §5)."""
+    return not demand.anonymous or is_region_office(demand, user)
 
 
 def may_attach_to_ticket(ticket, user) -> bool:

@@ -47,9 +47,20 @@ def ticket_progress(ticket: Ticket) -> str:
     return "已提级办理"
 
 
-def where_it_stands(demand: Demand) -> Standing:
-    """The sentence at the top of the enterprise's status page (and in its list): where it is, what happens next."""
+def where_it_stands(demand: Demand, *, visitor: bool = False) -> Standing:
+    """The sentence at the top of the enterprise's status page (and in its list): where it is, what happens next.
+
+    `visitor`: the same sentence for the public tracking page (/track/), where the person has no account to supply
+    materials or withdraw with."""
     state = demand.state
+    if visitor and state == Demand.State.AWAITING_MATERIALS:
+        return Standing(
+            "warning", "exclamation-triangle",
+            f"请补充以下材料：{demand.missing_materials}。请将材料送至{demand.region.office_name()}"
+            "（政务服务中心“企业之家”窗口），补充后将在 1 个工作日内重新研判。",
+        )
+    if visitor and state == Demand.State.WITHDRAWN:
+        return Standing("secondary", "arrow-counterclockwise", "该诉求已撤回，不再办理。如仍有需要，可重新提交。")
     if state == Demand.State.REGISTERED:
         when = f"，预计在{_day(demand.triage_due_at)}前完成" if demand.triage_due_at else ""
         return Standing(
@@ -76,7 +87,9 @@ def where_it_stands(demand: Demand) -> Standing:
     if state == Demand.State.REJECTED:
         reason = RejectReason(demand.reject_reason).label if demand.reject_reason else "不予受理"
         note = demand.reject_note.strip().rstrip("。")
-        text = f"不予受理：{reason}。" + (f"{note}。" if note else "") + "首问部门将与您联系说明情况。"
+        # Nobody can call back a visitor who left no phone.
+        contact = "" if visitor and not demand.requester_phone else "首问部门将与您联系说明情况。"
+        text = f"不予受理：{reason}。" + (f"{note}。" if note else "") + contact
         return Standing("secondary", "x-circle", text)
     if state == Demand.State.ESCALATED:
         parent = demand.region.parent

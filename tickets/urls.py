@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from tickets.views import attachments, demands, enterprise, government, inbox, intake, queues, tickets, triage
+from tickets.views import attachments, demands, enterprise, government, inbox, intake, public, queues, tickets, triage
 
 app_name = "tickets"
 
 urlpatterns = [
     path("attachments/<int:pk>/", attachments.download, name="attachment"),
+    *public.urlpatterns,
     *enterprise.urlpatterns,
     *intake.urlpatterns,
     *demands.urlpatterns,

@@ -22,7 +22,7 @@ from core.api import (
     text,
 )
 from core.errors import Conflict
-from tickets import workflow
+from tickets import rules, workflow
 from tickets.api.attachments import AttachmentSerializer, AttachmentUploadView
 from tickets.clocks import demand_clock
 from tickets.models import ConsultRequest, Demand
@@ -74,6 +74,9 @@ class DemandSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RequesterOut)
     def get_requester(self, demand) -> dict:
+        request = self.context.get("request")
+        if request is None or not rules.may_see_requester(demand, request.user):
+            return {"name": "", "phone": ""}  # an anonymous demand hides its requester outside the office
         return {"name": demand.requester_name, "phone": demand.requester_phone}
 
     def get_provisional_deadline(self, demand) -> bool:

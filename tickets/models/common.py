@@ -30,9 +30,16 @@ class TimelineEntry(ImmutableEntry):
     """An entry of a demand's or a ticket's timeline."""
 
     ACTION_LABELS = TIMELINE_ACTIONS
+    # Only a visitor's own submission registers a demand without a person acting (/demands/new/).
+    VISITOR_ACTIONS = frozenset({"register"})
 
     class Meta(ImmutableEntry.Meta):
         abstract = True
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as the timeline names an entry without a user: the visitor who submitted, else the system."""
+        return "访客（网上提交）" if self.action in self.VISITOR_ACTIONS else "系统"
 
 
 def _attachment_path(instance: "Attachment", filename: str) -> str:
@@ -58,8 +65,10 @@ class Attachment(models.Model):
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))
+    # Empty for the files a visitor sends with a demand submitted without an account (/demands/new/).
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 

@@ -85,11 +85,20 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
     first_contact_department = models.ForeignKey(
         "accounts.Department", verbose_name=_("首问部门"), on_delete=models.PROTECT, related_name="first_contact_demands"
     )
+    # Empty only for a visitor's own submission at /demands/new/ (no account registers it; SECURITY.md §1).
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="registered_demands"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registered_demands",
     )
     external_ref = models.CharField(_("外部编号"), max_length=64, null=True, blank=True)
     self_handle = models.BooleanField(_("首问部门直接办理"), default=False)
+    # A visitor's submission follows its demand at /track/ with the number and a query code shown once; only this
+    # keyed digest of the code is kept (core.hashing, tickets.tracking).
+    query_code_digest = models.CharField(_("查询码摘要"), max_length=64, blank=True, default="", editable=False)
     # What the keyword search reads (core.search): number, title and the enterprise as named.
     search_text = models.TextField(_("检索文本"), blank=True, default="", editable=False)
 
@@ -144,6 +153,11 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
                 condition=Q(anonymous=True) | Q(enterprise__isnull=False),
                 name="demand_enterprise_unless_anonymous",
                 violation_error_message=_("非匿名诉求必须填写企业。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(registered_by__isnull=False) | (Q(channel="online") & ~Q(query_code_digest="")),
+                name="demand_registrar_unless_visitor",
+                violation_error_message=_("只有访客在线提交的诉求可以没有登记人。"),
             ),
             models.CheckConstraint(
                 condition=Q(received_at__lte=models.F("registered_at")),

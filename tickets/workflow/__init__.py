@@ -40,7 +40,7 @@ from tickets.workflow.handling import (
     ticket_request_extension,
     ticket_request_termination,
 )
-from tickets.workflow.registration import demand_register
+from tickets.workflow.registration import demand_register, demand_submit_public
 from tickets.workflow.triage import (
     demand_consult,
     demand_escalate,
@@ -65,6 +65,7 @@ __all__ = [
     "demand_register",
     "demand_reject",
     "demand_request_materials",
+    "demand_submit_public",
     "demand_supply_materials",
     "demand_triage",
     "demand_withdraw",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +17,10 @@ from accounts.roles import FIRST_CONTACT_NAMERS
 from core.errors import PermissionDenied
 from core.files import validate_upload
 from core.models import next_number
-from tickets import figures, notices, rules
+from enterprises.models import PhoneCode
+from enterprises.phonecodes import PhoneCodeError, normalize_mobile, phone_code_check
+from notifications.sms import get_sms_sender
+from tickets import figures, notices, rules, tracking
 from tickets.models import Attachment, Demand, Ticket
 from tickets.models.demand import Channel
 from tickets.models.ticket import Category
@@ -26,6 +30,7 @@ from tickets.workflow.dispatch import create_ticket, sign_at_once
 from workcalendar.workdays import start_clock
 
 Errors = dict[str, list[str]]
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -132,6 +137,86 @@ def demand_register(
     return demand, True
 
 
+def demand_submit_public(
+    *,
+    region: str | Region,
+    title: str,
+    content: str,
+    domain: str | Domain,
+    anonymous: bool,
+    requester_name: str = "",
+    requester_phone: str = "",
+    phone_code: str = "",
+    enterprise_name: str = "",
+    enterprise_uscc: str = "",
+    files: Sequence = (),
+) -> tuple[Demand, str]:
+    """A visitor without an account submits a demand (SECURITY.md §1). Returns (demand, query code); the code exists
+    only in this return value and, for a verified phone, in the SMS that carries it.
+
+    No person registers it (`registered_by` stays empty; the timeline names the visitor): the channel is `online`, the
+    first contact the chosen region's office host, so it waits in that office's triage queue like any online demand.
+    1. Every field is checked, all errors together, before the SMS code is looked at: a typing mistake elsewhere never
+       uses the code up. An anonymous demand keeps no name and no phone; otherwise the phone must be a mobile number,
+       the enterprise is required (SPEC §3) and the SMS code (purpose `public_submit`) must be right — a wrong code
+       counts one of its tries (enterprises.phonecodes) and saves nothing.
+    2. Record it as `demand_register` does, with a new query code whose keyed digest alone is stored.
+    3. After commit, a verified phone receives the number and the code by SMS.
+    """
+    now = timezone.now()
+    errors: Errors = {}
+    region_row = region if isinstance(region, Region) else Region.objects.filter(code=region or "", active=True).first()
+    first_contact = None
+    if region_row is None:
+        errors["region"] = ["请选择诉求所在的区域。"]
+    else:
+        try:
+            first_contact = office_host(region_row)
+        except ValidationError as exc:
+            errors["region"] = exc.messages
+    if anonymous:
+        requester_name, requester_phone = "", ""
+    intake = _Intake(
+        channel=Channel.ONLINE, region=region_row, first_contact=first_contact, enterprise_name=enterprise_name,
+        enterprise_uscc=enterprise_uscc, requester_name=requester_name, requester_phone=requester_phone,
+        anonymous=anonymous, title=title, content=content, domain=domain, received_at=now, external_ref=None,
+        self_handle=False, category=None, complex_=False, files=files,
+    )
+    _check_fields(intake, errors, now=now, received_given=False)
+    if not anonymous and "requester.phone" not in errors:
+        try:
+            intake.requester_phone = normalize_mobile(intake.requester_phone)
+        except PhoneCodeError as exc:
+            errors["requester.phone"] = [exc.message]
+    if not anonymous and not errors:
+        try:
+            phone_code_check(phone=intake.requester_phone, purpose=PhoneCode.Purpose.PUBLIC_SUBMIT, code=phone_code)
+        except PhoneCodeError as exc:
+            errors["phone_code"] = [exc.message]
+    if errors:
+        raise ValidationError(errors)
+
+    code = tracking.new_query_code()
+    with transaction.atomic():
+        demand = _record(intake, actor=None, now=now, query_code=code)
+        if intake.requester_phone:
+            text = (
+                f"【安顺市企业之家】您的诉求已提交，编号 {demand.number}，查询码 {code}。"
+                "可凭编号和查询码查询办理进度，请妥善保管。"
+            )
+            phone = intake.requester_phone
+            transaction.on_commit(lambda: _send_query_code(phone, text))
+    return demand, code
+
+
+def _send_query_code(phone: str, text: str) -> None:
+    """The page has shown number and code already: a gateway failure is logged (without phone or code), never raised."""
+    try:
+        get_sms_sender().send(phone, text)
+    except Exception:  # noqa: BLE001 — any gateway failure; the demand stands and the page showed both
+        logger.warning("访客诉求的编号和查询码短信发送失败。")
+
+
 # --- step 1 and 2: who may register, who received it ----------------------------------------------------------------
 def _check_channel(actor: User, channel: str, errors: Errors) -> None:
     if actor.role not in rules.ROLE_CHANNELS:
@@ -234,7 +319,7 @@ def _validated_enterprise(*, name: str, code: str, anonymous: bool) -> tuple[str
 
 
 # --- step 4: the record ---------------------------------------------------------------------------------------------
-def _record(intake: _Intake, *, actor: User, now: datetime) -> Demand:
+def _record(intake: _Intake, *, actor: User | None, now: datetime, query_code: str = "") -> Demand:
     enterprise = None
     if intake.enterprise_uscc:
         enterprise, _ = Enterprise.objects.get_or_create(
@@ -262,6 +347,8 @@ def _record(intake: _Intake, *, actor: User, now: datetime) -> Demand:
         triage_due_at=None if intake.self_handle else triage.due,
         triage_due_provisional=False if intake.self_handle else triage.provisional,
     )
+    if query_code:
+        demand.query_code_digest = tracking.query_code_digest(demand.number, query_code)
     demand.search_text = demand.search_document()
     demand.save(force_insert=True)
     figures.record_demand({}, demand)
