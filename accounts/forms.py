@@ -70,7 +70,7 @@ class PasswordChangeForm(StyledForm):
     def __init__(self, user, *args, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].help_text = "；".join(password_validation.password_validators_help_texts())
+        self.fields["new_password1"].help_text = "".join(password_validation.password_validators_help_texts())
 
     def clean_old_password(self) -> str:
         old = self.cleaned_data["old_password"]
