@@ -93,6 +93,10 @@ def staff_create(*, actor, row: StaffRow) -> Created:
     _require_sysadmin(actor)
     if row.role not in STAFF_ACCOUNT_ROLES:
         raise ValidationError({"role": "系统管理员只能创建部门工作人员账号。"})
+    try:
+        check_affiliation(row.role, row.department)
+    except ValidationError as exc:
+        raise ValidationError({"department": exc.messages}) from None
     if User.objects.filter(username__iexact=row.username).exists():
         raise ValidationError({"username": f"用户名“{row.username}”已被使用。"})
     return _create(row)
@@ -106,6 +110,8 @@ def staff_import(*, actor, rows: list[StaffRow]) -> list[Created]:
     if taken or any(r.role not in STAFF_ACCOUNT_ROLES for r in rows):
         # Checked when the file was read; a concurrent creation can still take a name in between.
         raise ValidationError(f"用户名已被使用：{'、'.join(sorted(taken))}。" if taken else "角色无效。")
+    for row in rows:
+        check_affiliation(row.role, row.department)
     return [_create(row) for row in rows]
 
 
@@ -167,6 +173,19 @@ def check_role(value: str) -> str:
     if value in labels or value in Role.values:
         raise ValidationError(f"角色“{value}”不能在此创建：系统管理员只能创建部门工作人员账号。")
     raise ValidationError(f"角色“{value}”无效，应为：{'、'.join(staff_role_labels())}。")
+
+
+# Roles that act for a whole region belong to its office or its government office, not to any department.
+ROLE_DEPARTMENT_KIND = {Role.OFFICE: Department.Kind.OFFICE_HOST, Role.GOVERNMENT: Department.Kind.GOVERNMENT_OFFICE}
+
+
+def check_affiliation(role: str, department: Department) -> None:
+    """An office clerk works in the region's office host, a government user in its government office."""
+    kind = ROLE_DEPARTMENT_KIND.get(role)
+    if kind and department.kind != kind:
+        raise ValidationError(
+            f"“{Role(role).label}”账号只能属于{Department.Kind(kind).label}，“{department.name}”不是。"
+        )
 
 
 def staff_role_labels() -> list[str]:

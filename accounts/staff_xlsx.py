@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,15 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from accounts.models import Department, User
-from accounts.staff import StaffRow, check_name, check_phone, check_role, check_username, staff_role_labels
+from accounts.staff import (
+    StaffRow,
+    check_affiliation,
+    check_name,
+    check_phone,
+    check_role,
+    check_username,
+    staff_role_labels,
+)
 
 HEADERS = ["用户名", "姓名", "手机号", "角色", "部门编码"]
 MAX_ROWS = 200
@@ -124,6 +133,8 @@ def read_staff_rows(upload) -> tuple[list[StaffRow], list[RowError]]:
             reasons.append(f"部门编码“{code}”不存在。")
         elif not department.active:
             reasons.append(f"部门“{department.name}”已停用。")
+        elif role:
+            _check(partial(check_affiliation, role), department, reasons)
         if username:
             key = username.lower()
             if key in taken:

@@ -113,6 +113,15 @@ def test_bad_input_stays_in_the_form_and_saves_nothing(client, platform_admin, o
     assert not User.objects.filter(role=Role.HANDLER, department__code="anshun-fgw").exists()
 
 
+def test_an_office_account_belongs_to_the_office_host(client, platform_admin):
+    client.force_login(platform_admin)
+    response = client.post(NEW, new_account(role=Role.OFFICE, department="anshun-fgw"))
+    assert "只能属于联合服务办公室承载单位" in response.context["form"].errors["department"][0]
+    assert not User.objects.filter(username="wang_fgw").exists()
+    assert client.post(NEW, new_account(role=Role.OFFICE, department="anshun-zwfw")).status_code == 200
+    assert User.objects.get(username="wang_fgw").role == Role.OFFICE
+
+
 def test_a_taken_username_is_refused(client, platform_admin, lead_handler):
     client.force_login(platform_admin)
     response = client.post(NEW, new_account(username=lead_handler.username.upper()))
@@ -205,12 +214,13 @@ def test_import_lists_every_bad_row_and_saves_nothing(client, platform_admin, le
         ["li_fgw", "李四二", "13900000007", "领导", "anshun-zfb"],
         [None, None, None, None, None],
         ["x6", "", "13900000008", "领导", ""],
+        ["x7", "冯十一", "13900000009", "政府办公室", "anshun-fgw"],
     ]
     response = client.post(IMPORT, {"file": xlsx(rows)})
     body = response.content.decode()
     assert response.status_code == 200
     errors = {e.line: e.message for e in response.context["row_errors"]}
-    assert set(errors) == {3, 4, 5, 6, 7, 8, 10}
+    assert set(errors) == {3, 4, 5, 6, 7, 8, 10, 11}
     assert "部门编码“anshun-nowhere”不存在" in errors[3]
     assert "已被使用" in errors[4]
     assert "不能在此创建" in errors[5]
@@ -218,6 +228,7 @@ def test_import_lists_every_bad_row_and_saves_nothing(client, platform_admin, le
     assert "11 位" in errors[7]
     assert "与第 2 行重复" in errors[8]
     assert "请填写姓名" in errors[10] and "请填写部门编码" in errors[10]
+    assert "只能属于政府办公室" in errors[11]
     assert "第 3 行：" in body and "未创建任何账号" in body
     assert not User.objects.filter(username__in=["li_fgw", "x1", "x3", "x4", "x5", "x6"]).exists()
 
