@@ -85,3 +85,10 @@ def test_seed_demo_refuses_to_run_in_production(monkeypatch):
         call_command("seed_demo", stdout=StringIO())
     assert "生产环境" in str(excinfo.value)
     assert not User.objects.filter(username__in=["admin", "office", "ent"]).exists()
+
+
+def test_seed_demo_refuses_under_production_settings(settings):
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.filter(username="admin").exists()

@@ -1,5 +1,6 @@
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, USERS, seed_demo_accounts
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, quiet_logins: bool = False, **options):
         # Demo users share a published password: never on a production system (SECURITY.md §3).
-        if os.environ.get("DJANGO_ENV", "").strip().lower() == "production":
+        if settings.IS_PRODUCTION or os.environ.get("DJANGO_ENV", "").strip().lower() == "production":
             raise CommandError("生产环境（DJANGO_ENV=production）不能载入演示数据：演示账号使用公开的密码。")
         result = seed_demo_accounts()
         self.stdout.write(
