@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from accounts.models import ADMINISTRATOR_ROLES, Department, Domain, Enterprise, Region, User
 from accounts.passwords import remember_password
@@ -11,6 +12,23 @@ from core.masking import mask_phone
 
 # Only a superuser (created by `createsuperuser` at install) grants these (SECURITY.md §3).
 PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+class MaskedPhoneHistory(SimpleHistoryAdmin):
+    """The change history lists old and new values: phones in it are masked like everywhere else in the admin."""
+
+    phone_fields: tuple[str, ...] = ()
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        phone_fields = self.phone_fields
+
+        class Helper(HistoricalRecordContextHelper):
+            def prepare_delta_change_value(self, change, value):
+                if change.field in phone_fields:
+                    return mask_phone(value)
+                return super().prepare_delta_change_value(change, value)
+
+        return Helper(self.model, historical_record)
 
 
 @admin.register(Region)
@@ -50,13 +68,14 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(MaskedPhoneHistory):
     """The contact phone reads masked on every admin screen; it is typed in full only when the enterprise is added."""
 
     list_display = ["name", "uscc", "region", "industry", "contact_name", "masked_contact_phone"]
     list_filter = ["region"]
     search_fields = ["name", "uscc"]
     readonly_fields = ["masked_contact_phone"]
+    phone_fields = ("contact_phone",)
 
     def get_fields(self, request, obj=None):
         phone = "masked_contact_phone" if obj is not None else "contact_phone"
@@ -80,13 +99,14 @@ class ResetPasswordForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(MaskedPhoneHistory, BaseUserAdmin):
     list_display = ["username", "full_name", "role", "department", "enterprise", "masked_phone", "is_active", "last_login"]
     list_filter = ["role", "is_active", "department__region", "department"]
     search_fields = ["username", "first_name", "last_name", "phone", "department__name", "enterprise__name"]
     list_select_related = ["department", "enterprise"]
     autocomplete_fields = ["department", "enterprise"]
     change_password_form = ResetPasswordForm
+    phone_fields = ("phone",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("last_name", "first_name", "email", "masked_phone")}),

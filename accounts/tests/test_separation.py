@@ -218,3 +218,25 @@ def test_each_administrator_sees_only_its_menu(client, role, sees, does_not_see)
         assert label in menu
     for label in does_not_see:
         assert label not in menu
+
+
+def test_the_change_history_in_the_admin_masks_phones_too(client, platform_admin, lead_handler):
+    lead_handler.phone = "13912341234"
+    lead_handler.save(update_fields=["phone"])
+    record = lead_handler.history.first()
+    client.force_login(platform_admin)
+    for url in (reverse("admin:accounts_user_history", args=[lead_handler.pk]),
+                reverse("admin:accounts_user_simple_history", args=[lead_handler.pk, record.history_id])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "13912341234" not in response.content.decode(), url
+
+
+def test_the_enterprise_history_in_the_admin_masks_phones(client, platform_admin):
+    enterprise = EnterpriseFactory(contact_phone="13812345678")
+    enterprise.contact_phone = "13812340000"
+    enterprise.save()
+    client.force_login(platform_admin)
+    body = client.get(reverse("admin:accounts_enterprise_history", args=[enterprise.pk])).content.decode()
+    assert "138****5678" in body and "138****0000" in body
+    assert "13812345678" not in body and "13812340000" not in body
