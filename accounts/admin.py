@@ -1,9 +1,34 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from accounts.models import Department, Domain, Enterprise, Region, User
+from accounts.models import ADMINISTRATOR_ROLES, Department, Domain, Enterprise, Region, User
+from accounts.passwords import remember_password
+from core.masking import mask_phone
+
+# Only a superuser (created by `createsuperuser` at install) grants these (SECURITY.md §3).
+PRIVILEGE_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+class MaskedPhoneHistory(SimpleHistoryAdmin):
+    """The change history lists old and new values: phones in it are masked like everywhere else in the admin."""
+
+    phone_fields: tuple[str, ...] = ()
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        phone_fields = self.phone_fields
+
+        class Helper(HistoricalRecordContextHelper):
+            def prepare_delta_change_value(self, change, value):
+                if change.field in phone_fields:
+                    return mask_phone(value)
+                return super().prepare_delta_change_value(change, value)
+
+        return Helper(self.model, historical_record)
 
 
 @admin.register(Region)
@@ -43,22 +68,48 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "uscc", "region", "industry", "contact_name", "contact_phone"]
+class EnterpriseAdmin(MaskedPhoneHistory):
+    """The contact phone reads masked on every admin screen; it is typed in full only when the enterprise is added."""
+
+    list_display = ["name", "uscc", "region", "industry", "contact_name", "masked_contact_phone"]
     list_filter = ["region"]
     search_fields = ["name", "uscc"]
+    readonly_fields = ["masked_contact_phone"]
+    phone_fields = ("contact_phone",)
+
+    def get_fields(self, request, obj=None):
+        phone = "masked_contact_phone" if obj is not None else "contact_phone"
+        return ["name", "uscc", "region", "industry", "address", "contact_name", phone]
+
+    @admin.display(description=_("联系电话"))
+    def masked_contact_phone(self, obj: Enterprise) -> str:
+        return mask_phone(obj.contact_phone)
+
+
+class ResetPasswordForm(AdminPasswordChangeForm):
+    """An administrator's reset: the user must choose a new password at the next login (SECURITY.md §1)."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        self.user.password_changed_at = timezone.now()
+        user = super().save(commit=commit)
+        if commit and user.has_usable_password():
+            remember_password(user)
+        return user
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
-    list_display = ["username", "full_name", "role", "department", "enterprise", "is_active", "last_login"]
+class UserAdmin(MaskedPhoneHistory, BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "department", "enterprise", "masked_phone", "is_active", "last_login"]
     list_filter = ["role", "is_active", "department__region", "department"]
     search_fields = ["username", "first_name", "last_name", "phone", "department__name", "enterprise__name"]
     list_select_related = ["department", "enterprise"]
     autocomplete_fields = ["department", "enterprise"]
+    change_password_form = ResetPasswordForm
+    phone_fields = ("phone",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("个人信息"), {"fields": ("last_name", "first_name", "email", "phone")}),
+        (_("个人信息"), {"fields": ("last_name", "first_name", "email", "masked_phone")}),
         (_("角色与所属单位"), {"fields": ("role", "department", "enterprise")}),
         (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),
@@ -72,8 +123,42 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
             },
         ),
     )
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "masked_phone"]
 
     @admin.display(description=_("姓名"))
     def full_name(self, obj: User) -> str:
         return obj.get_full_name()
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj: User) -> str:
+        return mask_phone(obj.phone)
+
+    # --- separation of duties: only a superuser touches privileges, superusers and administrators --------------------
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [f for f in PRIVILEGE_FIELDS if f not in fields]
+        return fields
+
+    def _reserved(self, request, obj) -> bool:
+        """A superuser's or an administrator's account, which only a superuser may change."""
+        return obj is not None and not request.user.is_superuser and (obj.is_superuser or obj.role in ADMINISTRATOR_ROLES)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._reserved(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._reserved(request, obj)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            kwargs["choices"] = [("", "---------")] + [
+                (value, label) for value, label in db_field.choices if value not in ADMINISTRATOR_ROLES
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # A new account's first password comes from the administrator: its owner replaces it at first login.
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)

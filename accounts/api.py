@@ -1,5 +1,5 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,7 +14,9 @@ class MeSerializer(serializers.Serializer):
 
 
 class MeView(APIView):
-    """Who the caller is: a cheap way for an integrating system to check its token."""
+    """Who the caller is: a cheap way for an integrating system to check its token (open to every role)."""
+
+    permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):

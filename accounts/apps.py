@@ -13,5 +13,6 @@ class AccountsConfig(AppConfig):
         return [
             MenuItem(10, "首页", "accounts:home", "house", ALL_ROLES),
             MenuItem(260, "API 文档", "api-docs", "braces", API_DOC_READERS),
+            MenuItem(265, "工作人员账号", "accounts:staff_list", "people", frozenset({Role.SYSADMIN})),
             MenuItem(270, "平台管理", "admin:index", "gear", frozenset({Role.SYSADMIN})),
         ]

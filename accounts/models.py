@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -174,6 +175,9 @@ class User(AbstractUser):
         Enterprise, verbose_name=_("所属企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     phone = models.CharField(_("手机号"), max_length=32, blank=True)
+    # Password policy (SECURITY.md §2): changed every 90 days; a new or administrator-reset account changes it first.
+    password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = PlatformUserManager()
@@ -238,3 +242,20 @@ class User(AbstractUser):
                 errors["enterprise"] = _("该角色不属于企业，请清空所属企业。")
         if errors:
             raise ValidationError(errors)
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords, so that none of the last five is chosen again (SECURITY.md §2)."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("密码哈希"), max_length=128)
+    created_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"

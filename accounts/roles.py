@@ -20,8 +20,9 @@ REGISTRARS = frozenset({Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.CHAMBER
 DEMAND_LIST_READERS = REGISTRARS | {Role.GOVERNMENT, Role.LEADER}
 # Read a list of tickets and the internal side of a ticket (department staff).
 TICKET_READERS = frozenset({Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.GOVERNMENT, Role.LEADER})
-# Read internal timeline entries, disputes and supervisions: department staff and the platform administrator.
-INTERNAL_READERS = TICKET_READERS | {Role.SYSADMIN}
+# Read internal timeline entries, disputes and supervisions: department staff only (no administrator reads tickets,
+# SECURITY.md §3).
+INTERNAL_READERS = TICKET_READERS
 # Handle a department's own first-contact demand (首问负责, §4.1).
 SELF_HANDLERS = frozenset({Role.HANDLER, Role.SPECIALIST})
 # Name another department of the region as first contact when registering.
@@ -41,10 +42,16 @@ LEDGER_ROLES = frozenset({Role.HANDLER, Role.OFFICE})
 SUPERVISION_ANSWERERS = frozenset({Role.HANDLER, Role.OFFICE})
 # Read a supervision notice or the supervision list of the API.
 SUPERVISION_READERS = frozenset({Role.OFFICE, Role.GOVERNMENT, Role.LEADER, Role.HANDLER, Role.SPECIALIST})
-# Read the API's documentation.
-API_DOC_READERS = STAFF_ROLES - OWN_SUBMISSION_READERS
+# Read the API's documentation: the people whose work the API serves (administrators have no API, SECURITY.md §3).
+API_DOC_READERS = STAFF_ROLES - OWN_SUBMISSION_READERS - ADMINISTRATORS
+# Roles the account administrator may create and reset through the staff screen: department staff only. Enterprise
+# users sign up themselves; administrators and superusers come from the installation (least privilege, §3).
+STAFF_ACCOUNT_ROLES = frozenset({
+    Role.SPECIALIST, Role.HANDLER, Role.OFFICE, Role.GOVERNMENT, Role.LEADER, Role.SUPERVISOR, Role.CHAMBER,
+})
 
 
 def sees_internal(user) -> bool:
-    """Whether the user reads the administration's side: internal timeline entries, opinions, supervisions."""
-    return user.role not in EXTERNAL_ROLES
+    """Whether the user reads the administration's side: internal timeline entries, opinions, supervisions
+    (department staff; never an outsider, never an administrator)."""
+    return user.role in INTERNAL_READERS

@@ -1,11 +1,15 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.forms import LoginForm
+from accounts.forms import LoginForm, PasswordChangeForm
 from accounts.models import Role
 from accounts.navigation import CAPABILITIES
+from accounts.passwords import MAX_AGE, password_set
 
 
 class LoginView(auth_views.LoginView):
@@ -29,3 +33,23 @@ def home(request):
         "accounts/home.html",
         {"capabilities": CAPABILITIES.get(request.user.role, [])},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def password_change(request):
+    """Every user changes their own password here; a stale or administrator-chosen one leads here and nowhere else."""
+    user = request.user
+    form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        password_set(user=user, raw_password=form.cleaned_data["new_password1"], must_change=False)
+        # The session stays valid for the new password (Django would otherwise log this session out).
+        update_session_auth_hash(request, user)
+        messages.success(request, "密码已修改。")
+        return redirect("accounts:home")
+    reason = ""
+    if user.must_change_password:
+        reason = "您的密码由管理员设置，请先修改为只有您知道的新密码，然后才能使用平台。"
+    elif user.password_changed_at < timezone.now() - MAX_AGE:
+        reason = f"您的密码已超过 {MAX_AGE.days} 天未修改，请先修改密码，然后才能使用平台。"
+    return render(request, "accounts/password_change.html", {"form": form, "reason": reason})

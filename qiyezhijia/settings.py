@@ -8,6 +8,7 @@ message transport; malformed values stop the process at start.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from qiyezhijia.env import env_bool, env_choice, env_int, env_list, env_secret, env_str, env_url, secret_source
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A stale or administrator-chosen password reaches only the change page (SECURITY.md §2).
+    "accounts.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -158,6 +161,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "sweep-deadlines": {"task": "deadlines.tasks.sweep_deadlines", "schedule": 300.0},
+    # Accounts idle for 90 days are disabled (SECURITY.md §3), once a day at night.
+    "disable-idle-users": {"task": "accounts.tasks.disable_idle_users", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- Authentication ----------------------------------------------------------
@@ -167,11 +172,12 @@ AUTHENTICATION_BACKENDS = ["notifications.backends.PlatformBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# SECURITY.md §2: 10+ characters of 3 of 4 classes, not common, not like the username, not one of the last 5.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "accounts.passwords.ComplexityValidator", "OPTIONS": {"min_length": 10, "min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.HistoryValidator", "OPTIONS": {"count": 5}},
 ]
 
 # --- Single sign-on through the provincial unified identity (optional, SECURITY.md §1) ----------------------
@@ -284,7 +290,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "accounts.permissions.PlatformPermission"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.BoundedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

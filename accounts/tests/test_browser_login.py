@@ -10,7 +10,9 @@ from qiyezhijia.testing import browser_login, screenshot
 pytestmark = pytest.mark.browser
 
 EXPECTED_MENU = {
-    Role.SYSADMIN: ["首页", "API 文档", "平台管理"],
+    Role.SYSADMIN: ["首页", "工作人员账号", "平台管理"],
+    Role.AUDITOR: ["首页"],
+    Role.SECADMIN: ["首页"],
     Role.OFFICE: ["首页", "待研判", "办理异议", "延期申请", "终止申请", "待回访", "退回重办", "复查复核", "提级记录", "抽访",
                   "督办管理", "督办回复", "登记诉求", "诉求列表", "工单列表", "运行看板", "台账", "运行报告", "API 文档"],
     Role.GOVERNMENT: ["首页", "待确定牵头部门", "督办管理", "诉求列表", "工单列表", "运行看板", "运行报告", "API 文档"],

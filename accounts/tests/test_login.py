@@ -87,7 +87,7 @@ def test_login_form_requires_csrf(lead_handler):
 @pytest.mark.parametrize(
     ("role", "dept", "sees", "does_not_see"),
     [
-        (Role.SYSADMIN, "anshun-zwfw", ["平台管理", "API 文档"], []),
+        (Role.SYSADMIN, "anshun-zwfw", ["平台管理", "工作人员账号"], ["API 文档"]),
         (Role.OFFICE, "anshun-zwfw", ["API 文档"], ["平台管理"]),
         (Role.HANDLER, "anshun-sw", ["API 文档"], ["平台管理"]),
         (Role.SUPERVISOR, "anshun-zwfw", ["首页"], ["API 文档", "平台管理"]),

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.tests.factories import UserFactory, department
 from qiyezhijia.testing import flashed
 from tickets import workflow
@@ -211,6 +212,8 @@ def test_provisional_deadline_is_warned(client, office_clerk, lead_handler):
     with time_machine.travel(datetime(2041, 3, 4, 10, 0, tzinfo=SH), tick=False):
         ticket = dispatched_ticket(office_clerk)
         assert ticket.sign_due_provisional
+        # Fifteen years on, the persona's password would be stale (SECURITY.md §2): it changed it that day.
+        User.objects.filter(pk=lead_handler.pk).update(password_changed_at=timezone.now())
         client.force_login(lead_handler)
         body = client.get(detail_url(ticket)).content.decode()
     assert "该年度官方节假日安排尚未录入，期限为暂定" in body

@@ -1,4 +1,7 @@
-from django.core.management.base import BaseCommand
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, USERS, seed_demo_accounts
 from accounts.models import Role
@@ -12,6 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--quiet-logins", action="store_true", help="不打印演示账号清单")
 
     def handle(self, *args, quiet_logins: bool = False, **options):
+        # Demo users share a published password: never on a production system (SECURITY.md §3).
+        if settings.IS_PRODUCTION or os.environ.get("DJANGO_ENV", "").strip().lower() == "production":
+            raise CommandError("生产环境（DJANGO_ENV=production）不能载入演示数据：演示账号使用公开的密码。")
         result = seed_demo_accounts()
         self.stdout.write(
             f"演示数据已就绪：用户 {result['users']} 个（本次新建 {result['created']} 个），企业 {result['enterprises']} 家。"
