@@ -1,0 +1,21 @@
+"""What the self-service tests share: a valid licence upload, reading the code from the recording SMS gateway."""
+
+import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def pdf(name="营业执照.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def png(name="营业执照.png"):
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def last_code(sms, phone=None) -> str:
+    texts = [text for to, text in sms if phone is None or to == phone]
+    return re.search(r"验证码是 (\d{6})", texts[-1]).group(1)
