@@ -167,9 +167,19 @@ class PasswordResetForm(PhoneCodeForm):
 
 
 class PhoneChangeForm(PhoneCodeForm):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
         super().__init__(*args, **kwargs)
         self.fields["phone"].label = "新手机号"
+
+    def clean_phone(self) -> str:
+        """Refused before any code is sent or used: the same phone, or one another account has."""
+        phone = super().clean_phone()
+        if phone == self.user.phone:
+            raise ValidationError("新手机号与当前手机号相同。")
+        if User.objects.filter(phone=phone).exclude(pk=self.user.pk).exists() or phone_taken(phone):
+            raise ValidationError("该手机号已被其他账号使用。")
+        return phone
 
 
 class InviteForm(StyledForm):

@@ -158,10 +158,10 @@ def _password_change_url() -> str:
 @login_required
 def account(request):
     """我的账号: who I am, my phone (changed only to a phone verified by SMS), and the link to change my password."""
-    form = PhoneChangeForm()
+    form = PhoneChangeForm(user=request.user)
     if request.method == "POST":
         sending = wants_code(request)
-        form = PhoneChangeForm(request.POST, sending=sending)
+        form = PhoneChangeForm(request.POST, sending=sending, user=request.user)
         if form.is_valid():
             if sending:
                 if limited := send_code(request, form, PhoneCode.Purpose.CHANGE_PHONE):
