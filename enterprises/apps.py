@@ -17,10 +17,11 @@ class EnterprisesConfig(AppConfig):
         from core.menu import MenuItem
 
         return [
-            MenuItem(15, "我的企业", "enterprises:home", "building", frozenset({Role.ENTERPRISE}), "pending_joins"),
+            # No count here: every enterprise page would pay a query for it; the bell announces each join request.
+            MenuItem(15, "我的企业", "enterprises:home", "building", frozenset({Role.ENTERPRISE})),
             MenuItem(35, "企业认证", "enterprises:verification_queue", "patch-check", frozenset({Role.OFFICE}),
                      "verification"),
-            MenuItem(250, "我的账号", "enterprises:account", "person-gear", ALL_ROLES),
+            MenuItem(255, "我的账号", "enterprises:account", "person-gear", ALL_ROLES),
         ]
 
     def menu_queues(self, user):

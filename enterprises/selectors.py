@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Role
-from enterprises.models import EnterpriseAdmin, JoinRequest, Licence, Verification
+from enterprises.models import JoinRequest, Licence, Verification
 from enterprises.services import is_enterprise_admin, is_region_office_of
 
 
@@ -46,8 +46,4 @@ def licence_for_user(user, pk) -> Licence:
 def menu_queues(user) -> dict[str, QuerySet]:
     if user.role == Role.OFFICE and user.department_id:
         return {"verification": verification_queue(user.department.region_id)}
-    if user.role == Role.ENTERPRISE:
-        # Counted in SQL against the administrator's row, so a hand-over moves the count at once.
-        admins = EnterpriseAdmin.objects.filter(user_id=user.pk).values("enterprise_id")
-        return {"pending_joins": JoinRequest.objects.filter(status=JoinRequest.Status.PENDING, enterprise_id__in=admins)}
     return {}
