@@ -54,9 +54,17 @@ class PhoneCodeForm(StyledForm):
             self.fields["password1"] = _password("新密码")
             self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
             self.fields["password2"] = _password("确认新密码")
+        self._required = {name: field.required for name, field in self.fields.items()}
         if sending:  # only the phone counts when asking for a code
             for name, field in self.fields.items():
                 field.required = name == "phone"
+
+    def full_clean(self):
+        super().full_clean()
+        # The page that comes back still marks what the main button will need.
+        for name, required in self._required.items():
+            if name in self.fields:
+                self.fields[name].required = required
 
     def clean_phone(self) -> str:
         try:
