@@ -73,10 +73,10 @@ def test_reset_a_forgotten_password_by_sms(site, browser, sms):
     page.get_by_role("button", name="获取验证码").click()
     expect(page.get_by_role("status").first).to_contain_text("如果该手机号已注册企业账号")
     page.get_by_label("短信验证码").fill(last_code(sms))
-    page.get_by_label("新密码", exact=True).fill(PASSWORD)
+    page.locator("#id_password1").fill(PASSWORD)
     page.get_by_label("确认新密码").fill(PASSWORD)
     screenshot(page, "password-reset")
-    page.get_by_role("button", name="重置密码").click()
+    page.get_by_label("确认新密码").press("Enter")  # Enter means the main button, not "获取验证码"
     expect(page.get_by_role("status").first).to_contain_text("密码已重置")
     browser_login(page, site.url, "ent", PASSWORD)
     expect(page.get_by_test_id("user-identity")).to_be_visible()
