@@ -97,9 +97,13 @@ def enterprise_signup(*, enterprise_name: str, uscc: str, region: Region, person
         if not joined and licence is None:
             raise field_error("licence", "首次注册本企业，请上传营业执照。")
         if enterprise is None:
-            enterprise = Enterprise.objects.create(
-                name=enterprise_name, uscc=uscc, region=region, contact_name=person_name, contact_phone=phone
-            )
+            try:
+                with transaction.atomic():
+                    enterprise = Enterprise.objects.create(
+                        name=enterprise_name, uscc=uscc, region=region, contact_name=person_name, contact_phone=phone
+                    )
+            except IntegrityError:  # registered by someone else a moment ago
+                raise field_error("uscc", "该企业刚刚由他人完成注册，请重新获取验证码并提交，以申请加入该企业。") from None
         user = User(username=phone, role=Role.ENTERPRISE, enterprise=enterprise, first_name=person_name,
                     phone=phone, is_active=not joined)
         _set_password(user, password)
