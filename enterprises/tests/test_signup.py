@@ -176,6 +176,6 @@ def test_code_requests_are_rate_limited_per_phone(client, sms):
 def test_the_form_and_the_privacy_notice_are_public(client):
     page = client.get(URL).content.decode()
     assert "获取验证码" in page and "营业执照" in page and reverse("enterprises:privacy") in page
-    assert page.count("<option value=\"") == 9 and "黄果树旅游区" in page  # the nine regions
+    assert page.count("<option value=\"") == 1 + 9 and "黄果树旅游区" in page  # the prompt and the nine regions
     notice = client.get(reverse("enterprises:privacy")).content.decode()
     assert PRIVACY_VERSION in notice and "个人信息保护告知" in notice
