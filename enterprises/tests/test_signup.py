@@ -67,11 +67,19 @@ def test_new_uscc_creates_an_unverified_enterprise_with_the_person_as_administra
     assert "企业认证审核中" in home and "认证期间不影响反映诉求" in home and reverse("tickets:submit") in home
 
 
-def test_an_unverified_enterprise_can_submit_a_demand_at_once(client, sms):
+def test_an_unverified_enterprise_can_submit_and_track_a_demand_at_once(client, sms):
+    from tickets.models import Demand
+
     send_code(client)
     client.post(URL, form(last_code(sms)))
-    page = client.get(reverse("tickets:submit"))
-    assert page.status_code == 200
+    assert Verification.objects.get().status == Verification.Status.UNVERIFIED
+    response = client.post(reverse("tickets:submit"), {
+        "title": "厂房用电增容", "content": "新厂房需要增容 800 千伏安，申请两个月未答复。", "domain": "financing",
+        "requester_name": "王小明", "requester_phone": PHONE,
+    })
+    demand = Demand.objects.get(title="厂房用电增容")
+    assert response.status_code == 302 and demand.enterprise.uscc == USCC
+    assert demand.number in client.get(reverse("tickets:my_demands")).content.decode()
 
 
 def test_known_uscc_sends_a_join_request_and_creates_nothing_else(client, sms):
