@@ -187,3 +187,14 @@ def test_the_form_and_the_privacy_notice_are_public(client):
     assert page.count("<option value=\"") == 1 + 9 and "黄果树旅游区" in page  # the prompt and the nine regions
     notice = client.get(reverse("enterprises:privacy")).content.decode()
     assert PRIVACY_VERSION in notice and "个人信息保护告知" in notice
+
+
+def test_the_send_code_script_gets_json_and_the_page_stays(client, sms):
+    ok = client.post(URL, {"action": "send_code", "phone": PHONE}, HTTP_X_REQUESTED_WITH="fetch")
+    assert ok.status_code == 200 and ok.json() == {"ok": True, "message": "验证码已发送至 139****0011，10 分钟内有效。"}
+    assert sms[-1][0] == PHONE
+    again = client.post(URL, {"action": "send_code", "phone": PHONE}, HTTP_X_REQUESTED_WITH="fetch")
+    assert again.status_code == 400 and "秒后再重新获取" in again.json()["message"]
+    bad = client.post(URL, {"action": "send_code", "phone": "12345"}, HTTP_X_REQUESTED_WITH="fetch")
+    assert bad.status_code == 400 and bad.json()["message"].startswith("请输入 11 位手机号码")
+    assert "验证码已发送" not in client.get(URL).content.decode()  # no flashed message left for the next page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import JsonResponse
 
 from core.ratelimit import client_ip, too_many_requests
 from enterprises import limits
@@ -13,6 +14,23 @@ from enterprises.services import mask_phone
 
 def wants_code(request) -> bool:
     return request.POST.get("action") == SEND_CODE
+
+
+def is_fetch(request) -> bool:
+    """The "获取验证码" button's script (static/js/phonecode.js) asks for a JSON answer and stays on the page."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def code_reply(form, message: str) -> JsonResponse:
+    """The script's answer: the message to show beside the button, or the phone's error."""
+    if form.errors:
+        errors = form.errors.get("phone") or next(iter(form.errors.values()))
+        return JsonResponse({"ok": False, "message": errors[0]}, status=400)
+    return JsonResponse({"ok": True, "message": message})
+
+
+def sent_message(phone: str) -> str:
+    return f"验证码已发送至 {mask_phone(phone)}，10 分钟内有效。"
 
 
 def send_code(request, form, purpose: str, *, quiet: bool = False, counted: bool = False):
@@ -29,8 +47,8 @@ def send_code(request, form, purpose: str, *, quiet: bool = False, counted: bool
         if not quiet:
             form.add_error(exc.field if exc.field in form.fields else "phone", exc.message)
             return None
-    if not quiet:
-        messages.success(request, f"验证码已发送至 {mask_phone(phone)}，10 分钟内有效。")
+    if not quiet and not is_fetch(request):
+        messages.success(request, sent_message(phone))
     return None
 
 

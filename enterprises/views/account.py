@@ -18,7 +18,14 @@ from core.web import apply_errors
 from enterprises import services
 from enterprises.forms import InviteForm, LicenceForm, PhoneChangeForm
 from enterprises.models import EnterpriseAdmin, JoinRequest, PhoneCode, Verification
-from enterprises.views._codes import code_accepted, send_code, wants_code
+from enterprises.views._codes import (
+    code_accepted,
+    code_reply,
+    is_fetch,
+    send_code,
+    sent_message,
+    wants_code,
+)
 
 ENTERPRISE_ONLY = "只有企业用户可以查看本企业的账号信息。"
 
@@ -162,6 +169,10 @@ def account(request):
     if request.method == "POST":
         sending = wants_code(request)
         form = PhoneChangeForm(request.POST, sending=sending, user=request.user)
+        if sending and is_fetch(request):
+            if form.is_valid() and (limited := send_code(request, form, PhoneCode.Purpose.CHANGE_PHONE)):
+                return limited
+            return code_reply(form, sent_message(form.cleaned_data.get("phone", "")))
         if form.is_valid():
             if sending:
                 if limited := send_code(request, form, PhoneCode.Purpose.CHANGE_PHONE):

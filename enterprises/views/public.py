@@ -17,7 +17,14 @@ from enterprises import limits, services
 from enterprises.forms import PasswordResetForm, SetPasswordForm, SignupForm
 from enterprises.models import PhoneCode
 from enterprises.privacy import PRIVACY_DATE, PRIVACY_VERSION
-from enterprises.views._codes import code_accepted, send_code, wants_code
+from enterprises.views._codes import (
+    code_accepted,
+    code_reply,
+    is_fetch,
+    send_code,
+    sent_message,
+    wants_code,
+)
 
 RESET_SENT = "如果该手机号已注册企业账号，验证码已发送，10 分钟内有效。"
 RESET_BAD_CODE = "验证码不正确或已过期，请核对或重新获取。"
@@ -41,6 +48,8 @@ def signup(request):
         if sending:
             if form.is_valid() and (limited := send_code(request, form, PhoneCode.Purpose.SIGNUP)):
                 return limited
+            if is_fetch(request):
+                return code_reply(form, sent_message(form.cleaned_data.get("phone", "")))
         else:
             verdict = limits.SIGNUP.hit(client_ip(request))
             if not verdict.allowed:
@@ -88,7 +97,10 @@ def password_reset(request):
                     return too_many_requests(request, verdict.retry_after)
                 if services.reset_account(form.cleaned_data["phone"]) is not None:
                     send_code(request, form, PhoneCode.Purpose.RESET_PASSWORD, quiet=True, counted=True)
-                messages.info(request, RESET_SENT)
+                if not is_fetch(request):
+                    messages.info(request, RESET_SENT)
+            if is_fetch(request):
+                return code_reply(form, RESET_SENT)
         else:
             verdict = limits.RESET.hit(client_ip(request), phone)
             if not verdict.allowed:
