@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, USERS, seed_demo_accounts
 from accounts.models import Role
+from enterprises.demo import WAITING, seed_demo_identity
 from tickets.demo import seed_demo_tickets
 
 
@@ -22,9 +23,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"演示数据已就绪：用户 {result['users']} 个（本次新建 {result['created']} 个），企业 {result['enterprises']} 家。"
         )
+        identity = seed_demo_identity()
+        self.stdout.write(f"企业认证：{identity['waiting']} 家企业等待联合服务办公室认证。")
         stories = seed_demo_tickets()
         self.stdout.write(f"演示诉求与工单：{stories['scenarios']} 组（本次新建 {stories['created']} 组）。")
         if not quiet_logins:
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
             for item in USERS:
                 self.stdout.write(f"  {item.username:<20} {Role(item.role).label}（{item.affiliation}）")
+            self.stdout.write(f"  {WAITING['username']:<20} {Role.ENTERPRISE.label}（待认证的自助注册企业的管理员）")
