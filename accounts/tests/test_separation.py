@@ -97,7 +97,8 @@ def test_sysadmin_group_manages_accounts_and_reference_data_only():
                      "tickets.change_workflowsettings", "reports.change_rankingweights"):
         assert expected in perms
     apps = {p.split(".")[0] for p in perms}
-    assert apps == {"accounts", "workcalendar", "tickets", "reports"}  # no authtoken, no auth (groups), no audit log
+    # SSO links are account management; no authtoken, no auth (groups), no audit log.
+    assert apps == {"accounts", "workcalendar", "tickets", "reports", "sso"}
     assert not {p for p in perms if p.startswith("tickets.") and "workflowsettings" not in p}
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["core", "accounts", "workcalendar", "notifications", "supervision", "tickets", "deadlines", "reports", "sso", "qiyezhijia"]
+APPS = ["core", "accounts", "workcalendar", "notifications", "enterprises", "supervision", "tickets", "deadlines", "reports", "sso", "qiyezhijia"]
 LINT = Path(sys.executable).parent / "lint-imports"
 
 
@@ -52,6 +52,7 @@ def test_the_tree_keeps_the_contract():
         ("reports/probe.py", "from tickets import workflow\n", "reports reads the lifecycle through its selectors"),
         ("tickets/probe.py", "from sso import matching\n", "An app imports only the apps below it"),
         ("reports/probe.py", "from sso import matching\n", "An app imports only the apps below it"),
+        ("enterprises/probe.py", "from tickets.models import Demand\n", "An app imports only the apps below it"),
     ],
 )
 def test_a_forbidden_import_breaks_the_contract(tree, module, line, contract):
