@@ -1,9 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import Department, Domain, Enterprise, Region, User
+from knox.models import AuthToken as KnoxAuthToken
+
+from accounts.models import ApiToken, Department, Domain, Enterprise, Region, User
 
 
 @admin.register(Region)
@@ -77,3 +79,38 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     @admin.display(description=_("姓名"))
     def full_name(self, obj: User) -> str:
         return obj.get_full_name()
+
+
+# knox registers its own token admin, which lists digests; the platform's tokens are accounts.ApiToken.
+if admin.site.is_registered(KnoxAuthToken):
+    admin.site.unregister(KnoxAuthToken)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by `manage.py issue_token`; here they are listed and revoked. Neither the key nor its digest
+    is ever shown."""
+
+    list_display = ["name", "user", "created", "expiry"]
+    list_filter = ["user__role"]
+    search_fields = ["name", "user__username"]
+    list_select_related = ["user"]
+    fields = ["name", "user", "created", "expiry"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("吊销所选令牌"), permissions=["delete"])
+    def revoke(self, request, queryset):
+        count = queryset.delete()[0]
+        self.message_user(request, _("已吊销 %(n)d 个令牌。") % {"n": count}, messages.SUCCESS)

@@ -6,11 +6,10 @@ from django.db import transaction
 ADMIN_GROUP = "系统管理员"
 # Reference data and accounts only: admins never act on tickets (SPEC §1).
 ADMIN_MODELS = {
-    "accounts": ["region", "domain", "department", "enterprise", "user"],
+    "accounts": ["region", "domain", "department", "enterprise", "user", "apitoken"],
     "workcalendar": ["calendaryear", "calendarexception", "deadlinepolicy"],
     "tickets": ["workflowsettings"],
     "reports": ["rankingweights"],
-    "authtoken": ["tokenproxy"],
     "auth": ["group"],
 }
 
