@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from qiyezhijia import health
@@ -14,6 +15,8 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("reports/", include("reports.urls")),
     path("", include("notifications.urls")),
+    # One login page for everybody, with its rate limits, lockout and second factor (SECURITY.md §2).
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("healthz/", health.healthz, name="healthz"),
     path("api/v1/", include("qiyezhijia.api_urls")),

@@ -268,3 +268,10 @@ def test_force_login_of_the_test_personas_counts_as_verified_only_outside_this_m
     # This module is marked real_second_factor: a force_login here is an unverified session.
     client.force_login(office_clerk)
     assert client.get(reverse("accounts:home")).status_code == 302
+
+
+def test_the_admin_login_is_the_platforms_login(client):
+    response = client.post("/admin/login/?next=/admin/", {"username": "x", "password": "y"})
+    assert response.status_code == 302 and response["Location"] == "/login/?next=/admin/"
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == "/login/?next=%2Fadmin%2F" and response.status_code == 200
