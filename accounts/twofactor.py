@@ -100,6 +100,21 @@ def verify(request, token: str) -> bool:
     return False
 
 
+def wait_seconds(user) -> int:
+    """How long django-otp's throttling (1, 2, 4, 8 … seconds after successive wrong codes) still refuses codes."""
+    import math
+
+    from django.utils import timezone
+
+    wait = 0
+    for model in (TOTPDevice, StaticDevice):
+        for device in model.objects.filter(user=user, confirmed=True):
+            allowed, data = device.verify_is_allowed()
+            if not allowed and data and data.get("locked_until"):
+                wait = max(wait, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
+    return wait
+
+
 @transaction.atomic
 def reset_second_factor(*, actor, user) -> None:
     """The security administrator resets a user's second factor: devices deleted, sessions ended; the user enrols

@@ -24,9 +24,13 @@ def otp_verify(request):
         return redirect(reverse("accounts:otp_enrol") + "?" + request.GET.urlencode())
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if twofactor.verify(request, form.cleaned_data["code"]):
+        wait = twofactor.wait_seconds(request.user)
+        if wait:
+            form.add_error("code", f"输错次数较多，请在 {wait} 秒后再输入。")
+        elif twofactor.verify(request, form.cleaned_data["code"]):
             return redirect(_next_url(request))
-        form.add_error("code", "动态口令或恢复码不正确，或已使用过；请输入身份验证器当前显示的数字。")
+        else:
+            form.add_error("code", "动态口令或恢复码不正确，或已使用过；请输入身份验证器当前显示的数字。")
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 

@@ -275,3 +275,20 @@ def test_the_admin_login_is_the_platforms_login(client):
     assert response.status_code == 302 and response["Location"] == "/login/?next=/admin/"
     response = client.get("/admin/", follow=True)
     assert response.redirect_chain[-1][0] == "/login/?next=%2Fadmin%2F" and response.status_code == 200
+
+
+def test_after_wrong_codes_the_page_says_how_long_to_wait(client, office_clerk):
+    import time_machine
+    from django.utils import timezone
+
+    device = with_device(office_clerk)
+    wrong = "000000" if code_for(device) != "000000" else "111111"
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        password_login(client, office_clerk)
+        client.post(VERIFY, {"code": wrong})
+        client.post(VERIFY, {"code": wrong})  # within the 1 s delay: refused before it is checked
+        response = client.post(VERIFY, {"code": code_for(device)})
+        assert "秒后再输入" in response.content.decode()
+        assert client.get(reverse("accounts:home")).status_code == 302
+        clock.shift(2)
+        assert client.post(VERIFY, {"code": code_for(device)}).status_code == 302
