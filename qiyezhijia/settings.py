@@ -291,9 +291,10 @@ if IS_PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Login security (SECURITY.md §2) ------------------------------------------
-# Lockout (django-axes): 5 failed logins for one account or from one address lock it for 30 minutes. Axes counts the
-# failures of an account or address until 30 minutes pass without one, so any 5 within 15 minutes lock (and so do
-# 5 spread a little wider); a failed try during the lockout does not extend it. The secadmin unlocks at /security/.
+# Lockout (django-axes): 5 failed logins for one account or from one address lock it for 30 minutes. Axes keeps
+# counting the failures of an account or address until 30 minutes pass without one, so any 5 within 15 minutes lock,
+# and so do 5 with less than 30 minutes between one and the next (stricter than the rule, never looser). A failed try
+# during the lockout does not extend it; a success forgets the failures. The secadmin unlocks at /security/.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
