@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
+# The second factor is on by default; `make run QYZJ_OTP_REQUIRED=0` switches it off on a development machine.
+QYZJ_OTP_REQUIRED ?= 1
 
 .PHONY: run test install assets system-deps migrate seed serve check clean
 
@@ -14,9 +16,9 @@ run: install assets migrate seed ## install everything, load data, serve with a 
 	@echo " 企业之家平台已启动： http://127.0.0.1:$(PORT)/"
 	@echo " 管理后台：          http://127.0.0.1:$(PORT)/admin/ （账号 admin）"
 	@echo " API 文档：          http://127.0.0.1:$(PORT)/api/v1/docs/"
-	@echo " 演示账号密码均为 Demo@2026qyzj，账号见上方清单。按 Ctrl+C 停止。"
+	@echo " 演示账号密码均为 Demo@2026qyzj，账号见上方清单（含动态口令密钥）。按 Ctrl+C 停止。"
 	@echo "=============================================================="
-	QYZJ_PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile.dev
+	QYZJ_PORT=$(PORT) QYZJ_OTP_REQUIRED=$(QYZJ_OTP_REQUIRED) $(VENV)/bin/honcho start -f Procfile.dev
 
 install: $(STAMP)
 

@@ -84,6 +84,27 @@ def _own_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _test_logins_pass_the_second_factor(request, monkeypatch):
+    """`client.force_login(user)` (and `client.login`) stand for a finished login, second factor included: the session
+    is marked verified as django_otp.login marks it. A real password login through the login page gets no such mark
+    (accounts/tests/test_second_factor.py); tests marked `real_second_factor` get none either."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = "test-client-login"
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
+
+
 @pytest.fixture
 def sms(settings):
     """Route SMS through the recording gateway; returns the list of (phone, text) sent."""

@@ -1,12 +1,21 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken as KnoxAuthToken
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from accounts.models import ADMINISTRATOR_ROLES, Department, Domain, Enterprise, Region, User
+from accounts.models import (
+    ADMINISTRATOR_ROLES,
+    ApiToken,
+    Department,
+    Domain,
+    Enterprise,
+    Region,
+    User,
+)
 from accounts.passwords import remember_password
 from core.masking import mask_phone
 
@@ -162,3 +171,37 @@ class UserAdmin(MaskedPhoneHistory, BaseUserAdmin):
             # A new account's first password comes from the administrator: its owner replaces it at first login.
             obj.must_change_password = True
         super().save_model(request, obj, form, change)
+
+# knox registers its own token admin, which lists digests; the platform's tokens are accounts.ApiToken.
+if admin.site.is_registered(KnoxAuthToken):
+    admin.site.unregister(KnoxAuthToken)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued by `manage.py issue_token`; here they are listed and revoked. Neither the key nor its digest
+    is ever shown."""
+
+    list_display = ["name", "user", "created", "expiry"]
+    list_filter = ["user__role"]
+    search_fields = ["name", "user__username"]
+    list_select_related = ["user"]
+    fields = ["name", "user", "created", "expiry"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("吊销所选令牌"), permissions=["delete"])
+    def revoke(self, request, queryset):
+        count = queryset.delete()[0]
+        self.message_user(request, _("已吊销 %(n)d 个令牌。") % {"n": count}, messages.SUCCESS)

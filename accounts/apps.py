@@ -15,4 +15,9 @@ class AccountsConfig(AppConfig):
             MenuItem(260, "API 文档", "api-docs", "braces", API_DOC_READERS),
             MenuItem(265, "工作人员账号", "accounts:staff_list", "people", frozenset({Role.SYSADMIN})),
             MenuItem(270, "平台管理", "admin:index", "gear", frozenset({Role.SYSADMIN})),
+            MenuItem(275, "账号安全", "accounts:security", "shield-lock", frozenset({Role.SECADMIN})),
         ]
+
+    def ready(self):
+        # Signal receivers: sessions and tokens end with a deactivation; lockouts are heard (accounts/lockout.py).
+        from accounts import lockout, sessions  # noqa: F401

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from accounts.models import Department, Enterprise, Region, Role, User
+from accounts.roles import SECOND_FACTOR_ROLES
 from accounts.services import ensure_admin_group
+from accounts.twofactor import ensure_demo_device
 
 DEMO_PASSWORD = "Demo@2026qyzj"
 
@@ -81,6 +83,7 @@ def seed_demo_accounts() -> dict[str, int]:
     admin_group = ensure_admin_group()
     departments = {d.code: d for d in Department.objects.filter(code__in={u.affiliation for u in USERS})}
     created = 0
+    totp_secrets: dict[str, str] = {}
     for item in USERS:
         is_enterprise = item.role == Role.ENTERPRISE
         user, was_created = User.objects.update_or_create(
@@ -101,4 +104,7 @@ def seed_demo_accounts() -> dict[str, int]:
             created += 1
         if item.role == Role.SYSADMIN:
             user.groups.add(admin_group)
-    return {"users": len(USERS), "created": created, "enterprises": len(enterprises)}
+        if item.role in SECOND_FACTOR_ROLES:
+            # A fixed secret per demo user (from the username), so a person and the browser tests can compute codes.
+            totp_secrets[item.username] = ensure_demo_device(user)
+    return {"users": len(USERS), "created": created, "enterprises": len(enterprises), "totp_secrets": totp_secrets}

@@ -6,6 +6,9 @@ ALL_ROLES = frozenset(Role.values)
 STAFF_ROLES = ALL_ROLES - {Role.ENTERPRISE}
 # The three administrators (三权分立, SECURITY.md §3); none acts on tickets.
 ADMINISTRATORS = frozenset({Role.SYSADMIN, Role.AUDITOR, Role.SECADMIN})
+# A session of these roles reaches nothing but the second-factor pages until a TOTP or recovery code is given
+# (SECURITY.md §2); so does any session on /admin/.
+SECOND_FACTOR_ROLES = frozenset({Role.OFFICE, Role.GOVERNMENT, Role.LEADER, *ADMINISTRATORS})
 
 # People outside the administration: they see only what concerns them, never internal notes or opinions.
 EXTERNAL_ROLES = frozenset({Role.ENTERPRISE, Role.SUPERVISOR, Role.CHAMBER})

@@ -12,7 +12,7 @@ ADMIN_GROUP = "系统管理员"
 # tokens (the admin never shows a token key), not groups or permissions (that would let it widen its own rights), not
 # the audit log, never tickets. The auditor and the security administrator get no model rights here.
 ADMIN_MODELS = {
-    "accounts": ["region", "domain", "department", "enterprise", "user"],
+    "accounts": ["region", "domain", "department", "enterprise", "user", "apitoken"],
     "workcalendar": ["calendaryear", "calendarexception", "deadlinepolicy"],
     "tickets": ["workflowsettings"],
     "reports": ["rankingweights"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import staff_views, views
+from accounts import security_views, staff_views, twofactor_views, views
 
 app_name = "accounts"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("accounts/staff/<int:pk>/reset-password/", staff_views.staff_reset, name="staff_reset"),
     path("accounts/staff/import/", staff_views.staff_import_view, name="staff_import"),
     path("accounts/staff/import/template.xlsx", staff_views.staff_import_template, name="staff_import_template"),
+    path("login/verify/", twofactor_views.otp_verify, name="otp_verify"),
+    path("login/enrol/", twofactor_views.otp_enrol, name="otp_enrol"),
+    path("security/", security_views.security, name="security"),
+    path("security/unlock/", security_views.unlock, name="security_unlock"),
+    path("security/reset-second-factor/", security_views.reset_second_factor, name="security_reset_otp"),
 ]

@@ -13,6 +13,7 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import Conflict
 
@@ -45,6 +46,14 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     else:
         add(prefix or NON_FIELD, [str(detail)])
     return out
+
+
+def exception_handler(exc, context):
+    """DRF's handler, with a rate-limit refusal in the contract's shape: 429 {"error": "…"} and Retry-After."""
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.Throttled):
+        response.data = {"error": str(exc.detail)}
+    return response
 
 
 def workflow_errors(exc: DjangoValidationError) -> dict[str, list[str]]:

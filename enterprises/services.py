@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Enterprise, Region, Role, User
+from accounts.passwords import remember_password
 from core.errors import Conflict, field_error
 from core.hashing import keyed_digest
 from enterprises.licences import store_licence
@@ -66,7 +67,10 @@ def _set_password(user: User, password: str, field: str = "password1") -> None:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from None
+    # The owner chose it: its age starts now and nothing forces a change; callers save, then remember_password().
     user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = False
 
 
 # --- sign-up --------------------------------------------------------------------------------------------------------
@@ -112,6 +116,7 @@ def enterprise_signup(*, enterprise_name: str, uscc: str, region: Region, person
                 user.save()
         except IntegrityError:
             raise field_error("phone", "该手机号已注册，请直接登录；忘记密码可通过短信验证码找回。") from None
+        remember_password(user)
         Consent.objects.create(user=user, version=consent_version, consented_at=now)
         if joined:
             request = JoinRequest.objects.create(
@@ -274,7 +279,8 @@ def invitation_accept(*, token: str, password: str, consent_version: str) -> Use
         user = invitation.user
         _set_password(user, password)
         user.is_active = True
-        user.save(update_fields=["password", "is_active"])
+        user.save(update_fields=["password", "password_changed_at", "must_change_password", "is_active"])
+        remember_password(user)
         invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_at"])
         Consent.objects.create(user=user, version=consent_version)
@@ -338,7 +344,8 @@ def password_reset(*, phone: str, password: str) -> User:
             raise field_error("code", "验证码不正确或已过期，请重新获取。")
         user = User.objects.select_for_update().get(pk=user.pk)
         _set_password(user, password)
-        user.save(update_fields=["password"])
+        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        remember_password(user)
         end_sessions(user)
     return user
 

@@ -5,6 +5,7 @@ embedded default so that a fresh checkout runs on SQLite with an embedded
 message transport; malformed values stop the process at start.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,10 +51,16 @@ INSTALLED_APPS = [
     # The form renderer of core.forms finds Django's widget templates through the project's template engine.
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored hashed, with an expiry (the platform's own token model: KNOX_TOKEN_MODEL below).
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    # Login lockout (SECURITY.md §2) and the second factor (TOTP with recovery codes).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The platform's apps, lowest layer first: an app imports only those above it in this list (the dependency
     # contract in .importlinter, checked by `make test`).
     "core",
@@ -77,10 +84,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # A stale or administrator-chosen password reaches only the change page (SECURITY.md §2).
+    # Idle and absolute session timeouts, then the second factor, then a stale or administrator-chosen password
+    # (SECURITY.md §2): each lets the pages of the ones before it through.
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the login page with the lockout message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qiyezhijia.urls"
@@ -168,7 +180,10 @@ CELERY_BEAT_SCHEDULE = {
 # --- Authentication ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 # The stock model backend, loading the session's user with their unread notification count (the top bar's bell).
-AUTHENTICATION_BACKENDS = ["notifications.backends.PlatformBackend"]
+# The lockout check (django-axes) comes first and refuses a locked account or address before any password is tried.
+AUTHENTICATION_BACKENDS = ["accounts.lockout.LockoutBackend", "notifications.backends.PlatformBackend"]
+# The backend a session records when the platform logs someone in itself (after sign-up or an invitation).
+SESSION_USER_BACKEND = "notifications.backends.PlatformBackend"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -287,9 +302,11 @@ SMS_SENDER = env_str("SMS_SENDER", "notifications.sms.LoggingSMSSender")
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.ApiRateThrottle"],
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "accounts.permissions.PlatformPermission"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.BoundedPagination",
     "PAGE_SIZE": 50,
@@ -312,7 +329,11 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_HTTPONLY = True
 # Sessions are read from the shared cache (written through to the database): no query per page for the session.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
+# A session ends 30 minutes after its last request and 12 hours after its login, whatever happens in between
+# (SECURITY.md §2; accounts.middleware.SessionTimeoutMiddleware). The cookie lives as long as the absolute limit.
+SESSION_IDLE_SECONDS = env_int("QYZJ_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+SESSION_ABSOLUTE_SECONDS = env_int("QYZJ_SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=300)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", SESSION_ABSOLUTE_SECONDS, minimum=300)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -323,6 +344,46 @@ if IS_PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0, minimum=0)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Login security (SECURITY.md §2) ------------------------------------------
+# Lockout (django-axes): 5 failed logins for one account or from one address lock it for 30 minutes. Axes keeps
+# counting the failures of an account or address until 30 minutes pass without one, so any 5 within 15 minutes lock,
+# and so do 5 with less than 30 minutes between one and the next (stricter than the rule, never looser). A failed try
+# during the lockout does not extend it; a success forgets the failures. The secadmin unlocks at /security/.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# Login POSTs per address and per username in 5 minutes (429 beyond, besides the lockout).
+LOGIN_RATE_PER_IP = env_int("QYZJ_LOGIN_RATE_PER_IP", 60, minimum=1)
+LOGIN_RATE_PER_USERNAME = env_int("QYZJ_LOGIN_RATE_PER_USERNAME", 10, minimum=1)
+
+# Second factor (django-otp TOTP + recovery codes) for the roles of accounts.roles.SECOND_FACTOR_ROLES and /admin/.
+# Development may switch it off (QYZJ_OTP_REQUIRED=0); production may not.
+OTP_REQUIRED = env_bool("QYZJ_OTP_REQUIRED", True)
+if IS_PRODUCTION and not OTP_REQUIRED:
+    raise ImproperlyConfigured("DJANGO_ENV=production 时不得关闭第二因子认证（QYZJ_OTP_REQUIRED）。 / The second factor is required in production.")
+OTP_TOTP_ISSUER = "安顺企业之家"
+
+# API tokens (django-rest-knox): stored as digests, each with a name, expiring after QYZJ_API_TOKEN_DAYS days.
+API_TOKEN_DAYS = env_int("QYZJ_API_TOKEN_DAYS", 90, minimum=1)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's migrations would create its own token table (unused once the model is swapped, and in the way of every
+# flush on PostgreSQL); without them nothing of knox is in the database but accounts.ApiToken.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",  # API.md: `Authorization: Token <key>`
+    "AUTO_REFRESH": False,
+}
+# API requests per token (or per session user) in a minute.
+API_RATE_PER_MINUTE = env_int("QYZJ_API_RATE_PER_MINUTE", 600, minimum=1)
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from qiyezhijia import health
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", include("notifications.urls")),
     # Answers 404 unless single sign-on is configured (sso.views).
     path("sso/", include("sso.urls")),
+    # One login page for everybody, with its rate limits, lockout and second factor (SECURITY.md §2).
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),
     path("healthz/", health.healthz, name="healthz"),
     path("api/v1/", include("qiyezhijia.api_urls")),

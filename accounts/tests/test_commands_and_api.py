@@ -1,10 +1,10 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
 
 from accounts.demo import DEMO_PASSWORD, ENTERPRISES, USERS
-from accounts.models import Enterprise, Role, User
+from accounts.models import ApiToken, Enterprise, Role, User
+from accounts.tokens import issue_token
 
 pytestmark = pytest.mark.django_db
 
@@ -61,11 +61,36 @@ def test_demo_admin_can_manage_reference_data_but_is_not_superuser(client):
     assert client.get("/admin/workcalendar/deadlinepolicy/").status_code == 200
 
 
-def test_issue_token_prints_the_same_token_twice(capsys, lead_handler):
-    call_command("issue_token", lead_handler.username)
+def test_issue_token_prints_a_new_usable_token_each_time_stored_only_as_a_digest(capsys, client, lead_handler):
+    # API.md: `issue_token` prints a new token; tokens are stored hashed, so the printed value is the only copy.
+    call_command("issue_token", lead_handler.username, "--name", "12345 热线对接")
     first = capsys.readouterr().out.strip()
     call_command("issue_token", lead_handler.username)
-    assert capsys.readouterr().out.strip() == first == Token.objects.get(user=lead_handler).key
+    second = capsys.readouterr().out.strip()
+    assert first and second and first != second
+    tokens = ApiToken.objects.filter(user=lead_handler)
+    assert sorted(t.name for t in tokens) == ["12345 热线对接", "命令行签发"]
+    for token in tokens:
+        assert first not in (token.digest, token.token_key) and second not in (token.digest, token.token_key)
+    for key in (first, second):
+        assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").json()["username"] == lead_handler.username
+
+
+@pytest.mark.parametrize("role", [Role.ENTERPRISE, Role.SECADMIN, Role.OFFICE])
+def test_issue_token_works_for_every_role(capsys, client, role):
+    from accounts.tests.factories import EnterpriseUserFactory, UserFactory, department
+
+    user = EnterpriseUserFactory() if role == Role.ENTERPRISE else UserFactory(role=role, department=department("anshun-zwfw"))
+    call_command("issue_token", user.username, "--days", "7")
+    key = capsys.readouterr().out.strip()
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").json()["role"] == role
+
+
+@pytest.mark.parametrize("days", ["0", "-3", "99999"])
+def test_issue_token_refuses_absurd_days(lead_handler, days):
+    with pytest.raises(CommandError, match="--days"):
+        call_command("issue_token", lead_handler.username, "--days", days)
+    assert not ApiToken.objects.exists()
 
 
 def test_issue_token_for_unknown_user_fails_clearly():
@@ -78,12 +103,12 @@ def test_issue_token_refuses_inactive_users(lead_handler):
     lead_handler.save()
     with pytest.raises(CommandError, match="已停用"):
         call_command("issue_token", lead_handler.username)
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_api_with_token_knows_the_caller(client, lead_handler):
-    token = Token.objects.create(user=lead_handler)
-    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = issue_token(user=lead_handler, name="测试")
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert response.json() == {
         "username": lead_handler.username, "name": str(lead_handler), "role": "handler",

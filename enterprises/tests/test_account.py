@@ -29,7 +29,10 @@ def test_reset_by_sms_code(client, ent_admin, sms):
     assert "如果该手机号已注册企业账号，验证码已发送" in page.content.decode()
     response = reset(client, "13985300031", last_code(sms))
     assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
-    assert User.objects.get(pk=ent_admin.pk).check_password(NEW)
+    user = User.objects.get(pk=ent_admin.pk)
+    assert user.check_password(NEW)
+    # The new password counts among the recent ones (none of the last five again) and its age starts now.
+    assert user.password_history.filter(password=user.password).exists() and not user.must_change_password
     assert other.get(reverse("enterprises:home")).status_code == 302  # other sessions ended
 
 

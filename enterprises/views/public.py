@@ -32,8 +32,8 @@ FILES_AGAIN = "出于安全原因，已选择的营业执照需要重新选择�
 
 
 def _login_backend() -> str:
-    """The backend that loads users for a session (not a lockout backend that only guards authenticate())."""
-    return next(path for path in settings.AUTHENTICATION_BACKENDS if "axes" not in path.lower())
+    """The backend that loads users for a session (not the lockout backend, which only guards authenticate())."""
+    return settings.SESSION_USER_BACKEND
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,14 +1,15 @@
 """Calling the REST API as a persona, the way an integrating system does: with its token."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from accounts.tokens import issue_token
 
 
 def api_as(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = issue_token(user=user, name="测试")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

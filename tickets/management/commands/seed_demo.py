@@ -28,7 +28,9 @@ class Command(BaseCommand):
         stories = seed_demo_tickets()
         self.stdout.write(f"演示诉求与工单：{stories['scenarios']} 组（本次新建 {stories['created']} 组）。")
         if not quiet_logins:
-            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}；有动态口令密钥的账号登录后还需输入身份验证器的 6 位数字）：")
+            secrets = result["totp_secrets"]
             for item in USERS:
-                self.stdout.write(f"  {item.username:<20} {Role(item.role).label}（{item.affiliation}）")
+                secret = f"  动态口令密钥 {secrets[item.username]}" if item.username in secrets else ""
+                self.stdout.write(f"  {item.username:<20} {Role(item.role).label}（{item.affiliation}）{secret}")
             self.stdout.write(f"  {WAITING['username']:<20} {Role.ENTERPRISE.label}（待认证的自助注册企业的管理员）")
