@@ -29,7 +29,8 @@ def test_with_the_variables_sso_is_on_with_rs256_by_default():
     loaded = load_settings(FULL, NAMES)
     assert loaded["SSO_ENABLED"] is True
     assert loaded["AUTHENTICATION_BACKENDS"][-1] == BACKEND
-    assert loaded["AUTHENTICATION_BACKENDS"][0] == "notifications.backends.PlatformBackend"
+    # The lockout guards every login first; the password backend stays; SSO comes last.
+    assert loaded["AUTHENTICATION_BACKENDS"][:2] == ["accounts.lockout.LockoutBackend", "notifications.backends.PlatformBackend"]
     assert loaded["OIDC_RP_SIGN_ALGO"] == "RS256"
     assert (loaded["OIDC_CLAIM_USCC"], loaded["OIDC_CLAIM_PHONE"]) == ("uscc", "phone_number")
 
