@@ -22,7 +22,8 @@
    web_settings (bench/web_settings.py: the platform's settings plus core.middleware.QueryCountHeaderMiddleware),
    DJANGO_DEBUG=0, QYZJ_QUERY_COUNT_HEADER=1, cache and Celery messages in a temporary directory (never the
    developers' var/ or Redis). Check that DEBUG is off (a 404 page without Django's debug text).
-3. Log in over HTTP as handler_scjg, office, leader and ent (GET /login/ for the CSRF token, POST the demo password),
+3. Log in over HTTP as handler_scjg, office, leader and ent (GET /login/ for the CSRF token, POST the demo password;
+   office and leader then give the current code of their demo TOTP device at /login/verify/),
    each with its own cookie jar and keep-alive connection (http.client; gunicorn's sync workers close the connection
    after each response, so every request opens a new TCP connection on the loopback).
 4. For each page: --warmup requests, then --repeat timed ones (request sent → body read). Every response, warm-up
@@ -532,9 +533,10 @@ class Reply:
 class Browser:
     """One user's session: its cookies, over one keep-alive connection (reopened when the server closes it)."""
 
-    def __init__(self, port: int, username: str):
+    def __init__(self, port: int, username: str, second_factor_key: str | None = None):
         self.port = port
         self.username = username
+        self.second_factor_key = second_factor_key  # the demo TOTP key (hex) of a role with a second factor
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         self.cookies: dict[str, str] = {}
 
@@ -581,6 +583,16 @@ class Browser:
         reply = self.send("POST", "/login/", body, "application/x-www-form-urlencoded")
         if reply.status != 302 or "sessionid" not in self.cookies:
             raise SystemExit(f"{self.username} 登录失败（HTTP {reply.status}）：演示账号的密码是否被改过？")
+        if self.second_factor_key:
+            # The roles with a second factor give the current code of their demo device, as a person would.
+            from django_otp.oath import totp
+
+            code = f"{totp(bytes.fromhex(self.second_factor_key)):06d}"
+            token = self.csrf_token("/login/verify/")
+            body = urlencode({"csrfmiddlewaretoken": token, "code": code, "next": "/"}).encode()
+            reply = self.send("POST", "/login/verify/", body, "application/x-www-form-urlencoded")
+            if reply.status != 302:
+                raise SystemExit(f"{self.username} 的动态口令未通过（HTTP {reply.status}）")
 
 
 def multipart(fields: dict[str, str]) -> tuple[bytes, str]:
@@ -704,12 +716,15 @@ def pages() -> list[Page]:
 
 def measure(port: int, repeat: int, warmup: int) -> list[Page]:
     from accounts.demo import DEMO_PASSWORD
+    from accounts.models import User
+    from accounts.twofactor import demo_key, required_for
 
     todo = pages()
     browsers: dict[str, Browser] = {}
     for page in todo:
         if page.user not in browsers:
-            browsers[page.user] = Browser(port, page.user)
+            key = demo_key(page.user) if required_for(User.objects.get(username=page.user)) else None
+            browsers[page.user] = Browser(port, page.user, key)
             browsers[page.user].login(DEMO_PASSWORD)
     print(f"已登录：{'、'.join(browsers)}；每个页面预热 {warmup} 次、计时 {repeat} 次")
     for page in todo:

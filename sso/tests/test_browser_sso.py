@@ -1,9 +1,11 @@
 """The provincial identity in a real browser: the login page's button, the provider's pages, back to the platform."""
 
 import pytest
+from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from accounts.twofactor import demo_key, ensure_demo_device
 from accounts.tests.factories import (
     EnterpriseFactory,
     EnterpriseUserFactory,
@@ -34,10 +36,15 @@ def test_staff_and_enterprise_users_log_in_with_the_provincial_identity(platform
     office = UserFactory(username="zw_office", last_name="张", first_name="伟", role=Role.OFFICE,
                          department=department("anshun-zwfw"))
     link_identity(user=office, issuer=sso_on.issuer, subject=STAFF_SUBJECT)
+    ensure_demo_device(office)
     EnterpriseUserFactory(username="ent_li", last_name="李", first_name="娜", phone=ENTERPRISE_PHONE,
                           enterprise=EnterpriseFactory(name="安顺黔中测试装备有限公司", uscc=ENTERPRISE_USCC))
 
     sign_in_at_the_provider(page, platform.url, "zhangwei")
+    # The provincial identity is a first factor only: an office account still gives its TOTP code.
+    expect(page.get_by_role("heading", name="动态口令验证")).to_be_visible()
+    page.get_by_label("动态口令或恢复码").fill(f"{totp(bytes.fromhex(demo_key(office.username))):06d}")
+    page.get_by_role("button", name="验证").click()
     expect(page.get_by_test_id("user-identity")).to_contain_text("张伟")
     expect(page.get_by_test_id("home-role")).to_have_text("联合服务办公室")
     screenshot(page, "sso-staff-home")
