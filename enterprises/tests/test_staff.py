@@ -33,7 +33,9 @@ def decide(pk):
 def test_administrator_approves_a_join_request(client, ent_admin, sms, django_capture_on_commit_callbacks):
     result = join(ent_admin.enterprise)
     client.force_login(ent_admin)
-    assert "赵加入 · 139****0041" in client.get(HOME).content.decode()
+    html = client.get(HOME).content.decode()
+    assert "赵加入 · 139****0041" in html
+    assert "待设置密码" not in html  # a person asking to join is not an invited colleague
     with django_capture_on_commit_callbacks(execute=True):
         client.post(decide(JoinRequest.objects.get().pk), {"decision": "approve"})
     assert User.objects.get(pk=result.user.pk).is_active

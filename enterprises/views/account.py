@@ -63,7 +63,9 @@ def _render_home(request, invite_form=None, licence_form=None):
     if is_admin:
         context["staff"] = User.objects.filter(enterprise=enterprise, role=Role.ENTERPRISE, is_active=True).order_by("pk")
         context["invited"] = (
-            User.objects.filter(enterprise=enterprise, is_active=False, invitations__used_at__isnull=True)
+            User.objects.filter(
+                enterprise=enterprise, is_active=False, invitations__isnull=False, invitations__used_at__isnull=True
+            )
             .distinct().order_by("pk")
         )
         context["joins"] = JoinRequest.objects.filter(enterprise=enterprise, status=JoinRequest.Status.PENDING)
