@@ -74,7 +74,10 @@ def test_the_ticket_list_and_the_demand_list_search_by_keyword(client, office_cl
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the bigram index exists on PostgreSQL only")
 def test_on_postgresql_the_bigram_index_serves_a_two_character_query(tunpu):
     found, _ = tunpu
-    queryset = Ticket.objects.filter(matches("search_text", "屯堡"))
+    # Unordered: the question is whether the filter is served by the bigram index. (Ordered newest first, a table of
+    # a few rows is cheapest read backwards along the created_at index, filtering each row; at scale the bench's
+    # keyword pages show the bigram index chosen.)
+    queryset = Ticket.objects.filter(matches("search_text", "屯堡")).order_by()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
