@@ -150,7 +150,7 @@ def verification_decide(*, actor: User, enterprise: Enterprise, approve: bool, r
     """Approve or reject a self-registered enterprise. 1. lock its verification; 2. only the office of its region
     (403); 3. only while it waits (409); 4. a rejection needs a reason, sent by SMS to the administrator."""
     with transaction.atomic():
-        verification = Verification.objects.select_for_update().select_related("enterprise").get(pk=enterprise.pk)
+        verification = Verification.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=enterprise.pk)
         if not is_region_office_of(verification.enterprise, actor):
             raise PermissionDenied(NOT_OFFICE)
         if verification.status != Verification.Status.UNVERIFIED:
@@ -181,7 +181,7 @@ def licence_resubmit(*, actor: User, upload) -> Verification:
     with transaction.atomic():
         if not is_enterprise_admin(actor):
             raise PermissionDenied(NOT_ADMIN)
-        verification = Verification.objects.select_for_update().select_related("enterprise").get(pk=actor.enterprise_id)
+        verification = Verification.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=actor.enterprise_id)
         if verification.status != Verification.Status.REJECTED:
             raise Conflict("只有未通过认证的企业需要重新上传营业执照。")
         store_licence(enterprise=verification.enterprise, upload=upload, uploaded_by=actor)
@@ -204,7 +204,7 @@ def join_decide(*, actor: User, join_request: JoinRequest, approve: bool) -> Joi
     ones (409); 4. approve: the account becomes active (the first person of an enterprise without an administrator
     becomes it); refuse: the never-used account is deleted, the request kept; 5. the person hears by SMS."""
     with transaction.atomic():
-        request = JoinRequest.objects.select_for_update().select_related("enterprise", "user").get(pk=join_request.pk)
+        request = JoinRequest.objects.select_for_update(of=("self",)).select_related("enterprise", "user").get(pk=join_request.pk)
         if not may_decide_join(request, actor):
             raise PermissionDenied("只有本企业的管理员可以处理加入申请。")
         if request.status != JoinRequest.Status.PENDING:
