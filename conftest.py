@@ -74,6 +74,23 @@ def superuser_client(client, django_user_model):
 
 
 @pytest.fixture(autouse=True)
+def _reference_data_present(request):
+    """Every test that uses the database finds the rows the migrations load. A transactional test (a browser journey,
+    a migration test) flushes them afterwards, and with several xdist workers a plain database test may come after one
+    on the same worker; then they are loaded again here, committed, before the test's own transaction begins."""
+    fixtures = set(request.fixturenames)
+    if not (fixtures & {"db", "transactional_db", "live_server"} or request.node.get_closest_marker("django_db")):
+        return
+    request.getfixturevalue("django_db_setup")  # the test database, never the developers' one
+    from accounts.models import Region
+    from qiyezhijia.testing import load_reference_data
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        if not Region.objects.exists():
+            load_reference_data()
+
+
+@pytest.fixture(autouse=True)
 def _own_cache(settings):
     """Each test counts its rate limits (and caches anything) in a cache of its own, never the developers' var/cache."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
