@@ -13,6 +13,7 @@ from accounts.models import (
     Department,
     Domain,
     Enterprise,
+    IndustrySection,
     Region,
     User,
 )
@@ -45,6 +46,23 @@ class RegionAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "level", "parent", "active"]
     list_filter = ["level", "active"]
     search_fields = ["code", "name"]
+
+
+@admin.register(IndustrySection)
+class IndustrySectionAdmin(admin.ModelAdmin):
+    """GB/T 4754-2017 sections: the standard fixes the letters, so the list is read only (loaded by migration)."""
+
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Domain)
@@ -80,15 +98,18 @@ class DepartmentAdmin(SimpleHistoryAdmin):
 class EnterpriseAdmin(MaskedPhoneHistory):
     """The contact phone reads masked on every admin screen; it is typed in full only when the enterprise is added."""
 
-    list_display = ["name", "uscc", "region", "industry", "contact_name", "masked_contact_phone"]
-    list_filter = ["region"]
+    list_display = ["name", "uscc", "region", "industry", "scale", "contact_name", "masked_contact_phone"]
+    list_filter = ["region", "industry", "scale"]
     search_fields = ["name", "uscc"]
     readonly_fields = ["masked_contact_phone"]
     phone_fields = ("contact_phone",)
 
     def get_fields(self, request, obj=None):
         phone = "masked_contact_phone" if obj is not None else "contact_phone"
-        return ["name", "uscc", "region", "industry", "address", "contact_name", phone]
+        return [
+            "name", "uscc", "region", "industry", "industry_description", "scale", "established_on", "address",
+            "contact_name", phone,
+        ]
 
     @admin.display(description=_("联系电话"))
     def masked_contact_phone(self, obj: Enterprise) -> str:

@@ -18,15 +18,20 @@ class DemoEnterprise:
     name: str
     uscc: str
     region: str
-    industry: str
+    industry: str  # as described when registered
+    section: str  # GB/T 4754-2017 section letter
+    scale: str
+    established_on: str
     contact: str
     phone: str
 
 
 # Codes carry a valid GB 32100-2015 check character (accounts/tests/test_uscc.py checks them).
 ENTERPRISES = [
-    DemoEnterprise("ent", "安顺黔中智造装备有限公司", "91520400MA6J2K3L4K", "anshun", "装备制造", "刘晓燕", "13985300001"),
-    DemoEnterprise("ent2", "西秀区山泉农产品加工有限公司", "91520402MA6H8P7Q1T", "xixiu", "农产品加工", "杨建国", "13985300002"),
+    DemoEnterprise("ent", "安顺黔中智造装备有限公司", "91520400MA6J2K3L4K", "anshun", "装备制造", "C", "small", "2018-04-16",
+                   "刘晓燕", "13985300001"),
+    DemoEnterprise("ent2", "西秀区山泉农产品加工有限公司", "91520402MA6H8P7Q1T", "xixiu", "农产品种植与加工", "A", "micro",
+                   "2024-03-08", "杨建国", "13985300002"),
 ]
 
 
@@ -75,7 +80,10 @@ def seed_demo_accounts() -> dict[str, int]:
             defaults={
                 "name": item.name,
                 "region": Region.objects.get(code=item.region),
-                "industry": item.industry,
+                "industry_description": item.industry,
+                "industry_id": item.section,
+                "scale": item.scale,
+                "established_on": item.established_on,
                 "contact_name": item.contact,
                 "contact_phone": item.phone,
             },

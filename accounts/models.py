@@ -115,13 +115,46 @@ class Department(models.Model):
             raise ValidationError({"code": _("部门编码必须以所属区域编码加“-”开头，例如 %(prefix)s-fgw。") % {"prefix": self.region.code}})
 
 
+class IndustrySection(models.Model):
+    """A section (门类) of the national industry classification GB/T 4754-2017, A–T. The codes are fixed by the standard
+    (and by the API: `industry` is the section letter); the names are reference data loaded by migration."""
+
+    code = models.CharField(_("门类代码"), max_length=1, primary_key=True)
+    name = models.CharField(_("门类名称"), max_length=64)
+
+    class Meta:
+        verbose_name = _("国民经济行业门类")
+        verbose_name_plural = _("国民经济行业门类（GB/T 4754-2017）")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class Scale(models.TextChoices):
+    """Enterprise size class (大中小微企业划型标准)."""
+
+    LARGE = "large", _("大型")
+    MEDIUM = "medium", _("中型")
+    SMALL = "small", _("小型")
+    MICRO = "micro", _("微型")
+
+
 class Enterprise(models.Model):
     name = models.CharField(_("企业名称"), max_length=128)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[uscc.validate_uscc])
     region = models.ForeignKey(
         Region, verbose_name=_("所在区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="enterprises"
     )
-    industry = models.CharField(_("所属行业"), max_length=64, blank=True)
+    # The profile that policy matching reads (OUTREACH §2): the section letter, the size class, the founding date.
+    industry = models.ForeignKey(
+        IndustrySection, verbose_name=_("行业门类"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    # What the enterprise or the registering staff wrote before the classification existed ("装备制造"); kept as said.
+    industry_description = models.CharField(_("行业描述"), max_length=64, blank=True)
+    scale = models.CharField(_("企业规模"), max_length=8, choices=Scale.choices, blank=True)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
@@ -132,6 +165,13 @@ class Enterprise(models.Model):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(established_on__isnull=True) | Q(established_on__gte="1949-10-01"),
+                name="enterprise_established_on_plausible",
+                violation_error_message=_("成立日期不能早于 1949 年 10 月 1 日。"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

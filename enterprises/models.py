@@ -200,3 +200,66 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class Tag(models.Model):
+    """A verified fact about an enterprise that policies ask for (高新技术企业, 专精特新, 规上工业, 外贸企业 …). The list is
+    kept by the system administrator; a tag is held only when department staff or the office grant it."""
+
+    code = models.SlugField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=32, unique=True)
+    description = models.CharField(_("认定依据"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("企业标签")
+        verbose_name_plural = _("企业标签")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseTag(models.Model):
+    """A tag an enterprise holds now, with who granted it and when. Every grant and withdrawal is a `TagChange`."""
+
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="tag_holdings"
+    )
+    tag = models.ForeignKey(Tag, verbose_name=_("标签"), on_delete=models.PROTECT, related_name="holdings")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("认定人"), on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("认定时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("企业所持标签")
+        verbose_name_plural = _("企业所持标签")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "tag"], name="enterprisetag_once")]
+        indexes = [models.Index(fields=["tag", "enterprise"], name="enterprisetag_by_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise}：{self.tag}"
+
+
+class TagChange(models.Model):
+    """The record of one grant or withdrawal of a tag: who, when, which way."""
+
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="tag_changes"
+    )
+    tag = models.ForeignKey(Tag, verbose_name=_("标签"), on_delete=models.PROTECT, related_name="+")
+    granted = models.BooleanField(_("授予"), help_text=_("否表示撤销"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("操作时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("企业标签变更记录")
+        verbose_name_plural = _("企业标签变更记录")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {'授予' if self.granted else '撤销'} {self.tag}"

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "workcalendar",
     "notifications",
     "enterprises",
+    "policies",
     "supervision",
     "tickets",
     "deadlines",

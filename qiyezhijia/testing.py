@@ -15,14 +15,19 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 def load_reference_data() -> None:
     """The rows the migrations load (regions, departments, domains, the calendar, the deadline policies, the workflow
     settings), again: a transactional test flushes them afterwards. The loaders are idempotent."""
-    from accounts.models import Department, Domain, Region
+    from accounts.industries import load_sections
+    from accounts.models import Department, Domain, IndustrySection, Region
     from accounts.orgdata import load_organisation
+    from enterprises.tags import load_tags
+    from enterprises.models import Tag
     from tickets.models import WorkflowSettings
     from workcalendar.models import CalendarException, CalendarYear, DeadlinePolicy
     from workcalendar.seed import seed_calendar, seed_policies
     from workcalendar.workdays import reload_calendar
 
     load_organisation(Region, Domain, Department)
+    load_sections(IndustrySection)
+    load_tags(Tag)
     seed_calendar(CalendarYear, CalendarException)
     seed_policies(DeadlinePolicy)
     WorkflowSettings.current()

@@ -135,6 +135,11 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
         on_delete=models.PROTECT,
         related_name="transfer_demands",
     )
+    # What the demand is about, when it came from the outreach side (OUTREACH.md): a question about a policy.
+    policy = models.ForeignKey(
+        "policies.Policy", verbose_name=_("相关政策"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="demands",
+    )
 
     history = HistoricalRecords()
 
