@@ -11,6 +11,7 @@ from accounts.tests.factories import (
     EnterpriseUserFactory,
     UserFactory,
 )
+from core.search import document
 from enterprises.models import EnterpriseTag, Tag, Verification
 from policies.models import Policy
 
@@ -41,6 +42,7 @@ class PolicyFactory(DjangoModelFactory):
     effective_from = datetime.date(2026, 3, 1)
     summary = "符合条件的企业可享受补助。"
     created_by = factory.LazyAttribute(lambda o: UserFactory(department=o.department))
+    search_text = factory.LazyAttribute(lambda o: document(o.title, o.doc_number, o.summary))
 
     @classmethod
     def _create(cls, model_class, *args, state="draft", **kwargs):
