@@ -8,7 +8,11 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, ENTERPRISES
 from accounts.models import Enterprise, Region, Role, User
-from enterprises.models import EnterpriseAdmin, Licence, Verification
+from enterprises.models import EnterpriseAdmin, EnterpriseTag, Licence, Verification
+from enterprises.tags import set_tag
+
+# Verified facts the office granted the demo enterprises (policy matching reads them).
+DEMO_TAGS = {"ent": ("gaoxin", "zhuanjingtexin", "guishang"), "ent2": ("longtou", "xiaowei_chuangye")}
 
 WAITING = {"name": "安顺云岭新材料科技有限公司", "uscc": "91520400MA6K7N2R3Y", "region": "anshun",
            "username": "ent_new", "person": "宋雨桐", "phone": "13985300003"}
@@ -22,6 +26,12 @@ def seed_demo_identity() -> dict[str, int]:
     for item in ENTERPRISES:
         enterprise = Enterprise.objects.get(uscc=item.uscc)
         Verification.objects.get_or_create(enterprise=enterprise, defaults={"status": Verification.Status.VERIFIED})
+    office = User.objects.get(username="office")
+    for key, codes in DEMO_TAGS.items():
+        enterprise = Enterprise.objects.get(uscc=next(item.uscc for item in ENTERPRISES if item.key == key))
+        for code in codes:
+            if not EnterpriseTag.objects.filter(enterprise=enterprise, tag__code=code).exists():
+                set_tag(enterprise=enterprise, tag_code=code, granted=True, by=office)
     ent = User.objects.get(username="ent")
     EnterpriseAdmin.objects.get_or_create(enterprise_id=ent.enterprise_id, defaults={"user": ent})
     if not ent.phone:

@@ -19,7 +19,8 @@ from core.ratelimit import RateLimit
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("accounts:home")
+# A page only a logged-in person reads (`/` itself is the public portal for a visitor).
+HOME = reverse("notifications:list")
 START = datetime(2026, 12, 7, 8, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 

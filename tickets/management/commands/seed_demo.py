@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD, USERS, seed_demo_accounts
 from accounts.models import Role
 from enterprises.demo import WAITING, seed_demo_identity
+from policies.demo import seed_demo_policies
 from tickets.demo import seed_demo_tickets
 
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         )
         identity = seed_demo_identity()
         self.stdout.write(f"企业认证：{identity['waiting']} 家企业等待联合服务办公室认证。")
+        policies = seed_demo_policies()
+        self.stdout.write(f"惠企政策：{policies['policies']} 项（本次新建 {policies['created']} 项），已向匹配的演示企业推送。")
         stories = seed_demo_tickets()
         self.stdout.write(f"演示诉求与工单：{stories['scenarios']} 组（本次新建 {stories['created']} 组）。")
         if not quiet_logins:
