@@ -282,7 +282,7 @@ def beneficiaries_import(*, actor: User, policy: Policy, upload) -> int:
             Message(
                 recipients=people.get(r.enterprise.pk, []),
                 event="policy_benefit",
-                key=f"policy_benefit:{policy.pk}:{r.enterprise.pk}",
+                key=f"policy:{policy.pk}:benefit:{r.enterprise.pk}",
                 title=f"您的企业已列入“{policy.title}”{policy.get_mode_display()}名单",
                 body=f"{r.enterprise.name}，金额 {r.amount:,.2f} 元，无需申请，兑付后另行告知",
                 url=url,
@@ -346,7 +346,7 @@ def beneficiaries_disburse(*, actor: User, policy: Policy, usccs: list[str], on)
             Message(
                 recipients=people.get(b.enterprise_id, []),
                 event="policy_benefit",
-                key=f"policy_benefit_paid:{policy.pk}:{b.enterprise_id}",
+                key=f"policy:{policy.pk}:benefit_paid:{b.enterprise_id}",
                 title=f"“{policy.title}”的 {b.amount:,.2f} 元已兑付",
                 body=f"{b.enterprise.name}，兑付日期 {day:%Y-%m-%d}",
                 url=url,
