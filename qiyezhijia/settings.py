@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `state`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {"BeneficiaryStateEnum": "policies.models.Beneficiary.State"},
 }
 
 # --- Security ----------------------------------------------------------------

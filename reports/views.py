@@ -16,8 +16,15 @@ from accounts.access import require_role
 from accounts.models import Department, Domain, Role
 from accounts.roles import LEDGER_ROLES
 from core.pagination import paginate
+from policies.reach import dashboard_figures
 from reports import kpis
-from reports.ledger import LEDGER_HEADERS, ledger_demands, ledger_rows, notable_events, unsatisfied_callbacks
+from reports.ledger import (
+    LEDGER_HEADERS,
+    ledger_demands,
+    ledger_rows,
+    notable_events,
+    unsatisfied_callbacks,
+)
 from reports.scope import (
     current_quarter,
     parse_quarter,
@@ -25,7 +32,12 @@ from reports.scope import (
     readable_regions,
     require_reader,
 )
-from reports.xlsx import KPI_LABELS, collected_ledgers_response, ledger_response, report_response
+from reports.xlsx import (
+    KPI_LABELS,
+    collected_ledgers_response,
+    ledger_response,
+    report_response,
+)
 from tickets.clocks import overdue_tickets_q
 from tickets.listing import enterprise_labels, with_list_relations
 from tickets.models.demand import Channel
@@ -148,6 +160,9 @@ def dashboard(request):
             "departments": [[r["name"], r["score"]] for r in result["departments"] if r["score"] is not None][:15],
         },
         "report_url": reverse("reports:operations") + "?" + urlencode(scope_params(scope)),
+        # OUTREACH §2: policies published, their reach and 免申即享 amounts, by department (three queries).
+        "policy_figures": dashboard_figures(region_ids=scope.region_ids, start=scope.start, end=scope.end,
+                                            department_id=scope.department.pk if scope.department else None),
     })
     return render(request, "reports/dashboard.html", context)
 
