@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "workcalendar",
     "notifications",
     "enterprises",
+    "catalogue",
     "supervision",
     "tickets",
     "deadlines",

@@ -12,6 +12,7 @@ admin.site.index_title = "基础数据与账号"
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("enterprises.urls")),
+    path("", include("catalogue.urls")),
     path("", include("tickets.urls")),
     path("", include("supervision.urls")),
     path("reports/", include("reports.urls")),
