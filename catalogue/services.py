@@ -270,11 +270,11 @@ def item_publish(*, actor: User, item: ServiceItem) -> ServiceItem:
     """Publish a draft, or publish a published item's pending edit (the earlier version stays in its history)."""
     item = managed_item(actor, item.code, lock=True)
     _authorize(item, "publish", actor, "发布该服务事项")
-    if item.pending is not None:
-        values = clean_guide(item.pending)  # checked again: a domain may have gone since
+    values = clean_guide(item.pending) if item.pending is not None else None  # checked again before it goes out
+    item.publish()
+    if values is not None:
         _apply(item, values)
         item.pending = None
-    item.publish()
     item.published_at = timezone.now()
     item.save()
     return item
