@@ -324,6 +324,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Names for the catalogue's choice sets (other apps also have fields called `kind` and `state`).
+    "ENUM_NAME_OVERRIDES": {
+        "ServiceItemKindEnum": "catalogue.models.Kind",
+        "ServiceItemStateEnum": "catalogue.models.ServiceItem.State",
+    },
 }
 
 # --- Security ----------------------------------------------------------------

@@ -55,7 +55,8 @@ def test_the_guide_page_shows_public_fields_and_a_print_button(client, items, le
     for text in ("办理营业执照变更登记", "变更登记申请书", "不收费", "打印办事指南", "@page", "A4", "0851-33221100"):
         assert text in body
     assert str(lead_handler) not in body and lead_handler.username not in body  # never who created it
-    assert licence.responsibility not in body  # the duty text is for the office's dispatch, not the public
+    assert licence.responsibility in body  # 职责依据 is part of the guide (OUTREACH §1)
+    assert "search_text" not in body and "pending" not in body
 
 
 def test_a_draft_or_retired_item_is_not_found_publicly(client, items, lead_handler):
