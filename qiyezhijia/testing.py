@@ -17,6 +17,7 @@ def load_reference_data() -> None:
     settings), again: a transactional test flushes them afterwards. The loaders are idempotent."""
     from accounts.models import Department, Domain, Region
     from accounts.orgdata import load_organisation
+    from catalogue.services import ensure_kinds
     from tickets.models import WorkflowSettings
     from workcalendar.models import CalendarException, CalendarYear, DeadlinePolicy
     from workcalendar.seed import seed_calendar, seed_policies
@@ -26,6 +27,7 @@ def load_reference_data() -> None:
     seed_calendar(CalendarYear, CalendarException)
     seed_policies(DeadlinePolicy)
     WorkflowSettings.current()
+    ensure_kinds()
     reload_calendar()
 
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, USERS, seed_demo_accounts
 from accounts.models import Role
+from catalogue.demo import seed_demo_items
 from enterprises.demo import WAITING, seed_demo_identity
 from tickets.demo import seed_demo_tickets
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         )
         identity = seed_demo_identity()
         self.stdout.write(f"企业认证：{identity['waiting']} 家企业等待联合服务办公室认证。")
+        catalogue = seed_demo_items()
+        self.stdout.write(f"服务事项清单：{catalogue['items']} 项演示事项（本次新建 {catalogue['created']} 项）。")
         stories = seed_demo_tickets()
         self.stdout.write(f"演示诉求与工单：{stories['scenarios']} 组（本次新建 {stories['created']} 组）。")
         if not quiet_logins:
