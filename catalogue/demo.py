@@ -16,7 +16,7 @@ HOURS = "工作日 9:00—12:00，13:00—17:00（法定节假日除外）"
 ONLINE = "https://zwfw.guizhou.gov.cn/"
 
 
-def M(name: str, original: bool = True, copies: int = 1, note: str = "") -> dict:  # noqa: N802 — reads as a table
+def M(name: str, original: bool = True, copies: int = 1, note: str = "") -> dict:
     return {"name": name, "original": original, "copies": copies, "note": note}
 
 
