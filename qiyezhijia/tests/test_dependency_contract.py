@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["core", "accounts", "workcalendar", "notifications", "enterprises", "supervision", "tickets", "deadlines", "reports", "sso", "qiyezhijia"]
+APPS = ["core", "accounts", "workcalendar", "notifications", "enterprises", "catalogue", "supervision", "tickets", "deadlines", "reports", "sso", "qiyezhijia"]
 LINT = Path(sys.executable).parent / "lint-imports"
 
 
