@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from catalogue import selectors as catalogue
 from policies import selectors as policies
 
 
@@ -9,12 +10,17 @@ def front_page() -> dict:
     return {
         "latest_policies": list(policies.public_policies(active=True)[:6]),
         "policy_count": policies.public_policies(active=True).count(),
+        "latest_items": list(catalogue.published_items().select_related("department").order_by("-published_at")[:6]),
+        "item_count": catalogue.published_items().count(),
     }
 
 
 def search(keyword: str, *, limit: int) -> dict:
-    found = policies.public_policies(active=True, q=keyword)
+    found_policies = list(policies.public_policies(active=True, q=keyword)[: limit + 1])
+    found_items = list(catalogue.search_published(q=keyword).select_related("department")[: limit + 1])
     return {
-        "policies": list(found[:limit]),
-        "policies_more": found.count() > limit,
+        "policies": found_policies[:limit],
+        "policies_more": len(found_policies) > limit,
+        "items": found_items[:limit],
+        "items_more": len(found_items) > limit,
     }

@@ -12,5 +12,6 @@ urlpatterns = [
     path("stats/", reports_api.StatsView.as_view(), name="api-stats"),
     path("", include("tickets.api.urls")),
     path("", include("supervision.api_urls")),
+    path("", include("catalogue.api_urls")),
     path("", include("policies.api_reach_urls")),
 ]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "workcalendar",
     "notifications",
     "enterprises",
+    "catalogue",
     "policies",
     "supervision",
     "tickets",
@@ -325,8 +326,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Several models have a `state`: name each choice set after its model.
-    "ENUM_NAME_OVERRIDES": {"BeneficiaryStateEnum": "policies.models.Beneficiary.State"},
+    # Several models have a `kind` or a `state`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "BeneficiaryStateEnum": "policies.models.Beneficiary.State",
+        "ServiceItemKindEnum": "catalogue.models.Kind",
+        "ServiceItemStateEnum": "catalogue.models.ServiceItem.State",
+    },
 }
 
 # --- Security ----------------------------------------------------------------

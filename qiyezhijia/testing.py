@@ -18,8 +18,9 @@ def load_reference_data() -> None:
     from accounts.industries import load_sections
     from accounts.models import Department, Domain, IndustrySection, Region
     from accounts.orgdata import load_organisation
-    from enterprises.tags import load_tags
+    from catalogue.services import ensure_kinds
     from enterprises.models import Tag
+    from enterprises.tags import load_tags
     from tickets.models import WorkflowSettings
     from workcalendar.models import CalendarException, CalendarYear, DeadlinePolicy
     from workcalendar.seed import seed_calendar, seed_policies
@@ -31,6 +32,7 @@ def load_reference_data() -> None:
     seed_calendar(CalendarYear, CalendarException)
     seed_policies(DeadlinePolicy)
     WorkflowSettings.current()
+    ensure_kinds()
     reload_calendar()
 
 

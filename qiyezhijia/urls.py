@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("accounts.urls")),
     path("", include("enterprises.urls")),
+    path("", include("catalogue.urls")),
     path("", include("tickets.urls")),
     path("", include("supervision.urls")),
     path("", include("policies.urls")),

@@ -82,3 +82,46 @@ def ticket_for_user(user, pk, *, for_update: bool = False) -> Ticket:
         return queryset.select_related("region", "domain", "lead_department", "closed_by").get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError):
         raise Http404("工单不存在或无权查看。") from None
+
+
+# --- the dispatch catalogue (OUTREACH §1) --------------------------------------------------------------------------
+def item_lead(demand: Demand):
+    """The department of the demand's service item when it may lead the demand's ticket (active, of the demand's
+    region), else None."""
+    item = demand.service_item if demand.service_item_id else None
+    if item is None:
+        return None
+    department = item.department
+    if department.active and department.region_id == demand.region_id:
+        return department
+    return None
+
+
+def suggested_lead(demand: Demand):
+    """(department, basis) suggested as lead at triage: the service item's department first, then the department
+    owning the demand's domain (Department.objects.suggested_lead); a suggestion only."""
+    from accounts.models import Department
+
+    department = item_lead(demand)
+    if department is not None:
+        return department, "service_item"
+    return Department.objects.suggested_lead(region=demand.region, domain=demand.domain), "domain"
+
+
+def objection_duties(tickets) -> dict[int, list]:
+    """For tickets a department objected to: the service items of their demands that belong to the objecting
+    department (its own duty text, 职责依据, contradicts the objection), by ticket id, in one query."""
+    tickets = list(tickets)
+    objecting = {t.pk: t.disputed_by_department_id or t.lead_department_id for t in tickets}
+    if not objecting:
+        return {}
+    rows = (
+        Demand.objects.filter(ticket_id__in=list(objecting), service_item__isnull=False)
+        .select_related("service_item__department").order_by("id")
+    )
+    duties: dict[int, list] = {}
+    for demand in rows:
+        item = demand.service_item
+        if item.department_id == objecting[demand.ticket_id] and item not in duties.get(demand.ticket_id, []):
+            duties.setdefault(demand.ticket_id, []).append(item)
+    return duties

@@ -65,3 +65,16 @@ def test_the_portal_shows_no_internal_fields(client):
 def test_portal_pages_answer_get_only(client):
     assert client.post("/").status_code in (403, 405)
     assert client.post(reverse("portal:search")).status_code in (403, 405)
+
+
+def test_the_portal_lists_published_service_items_and_search_finds_them(client, lead_handler):
+    from catalogue.tests.helpers import make_item
+
+    make_item(lead_handler, publish=True, name="办理营业执照变更登记")
+    make_item(lead_handler, name="尚在起草的社保事项")
+    home = client.get("/").content.decode()
+    assert "办理营业执照变更登记" in home and "尚在起草的社保事项" not in home
+    found = client.get(reverse("portal:search"), {"q": "营业执照"}).content.decode()
+    assert "办理营业执照变更登记" in found
+    nothing = client.get(reverse("portal:search"), {"q": "社保"}).content.decode()
+    assert "尚在起草的社保事项" not in nothing and "没有找到含“社保”的服务事项" in nothing

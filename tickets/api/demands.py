@@ -56,13 +56,16 @@ class DemandSerializer(serializers.ModelSerializer):
     ticket = serializers.PrimaryKeyRelatedField(read_only=True)
     opinions = OpinionOut(source="answered_opinions", many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    service_item = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="所涉服务事项编码（就此事项反映诉求）；没有时为 null"
+    )
 
     class Meta:
         model = Demand
         fields = [
             "id", "number", "state", "channel", "title", "content", "domain", "enterprise", "requester", "anonymous",
             "received_at", "registered_at", "first_contact_department", "triage_due_at", "provisional_deadline",
-            "ticket", "external_ref", "opinions", "attachments",
+            "ticket", "external_ref", "opinions", "attachments", "service_item",
         ]
         read_only_fields = fields
 
@@ -93,7 +96,7 @@ def demand_queryset(user, base=None):
         # Consultation opinions are internal to the administration.
         opinions = opinions.none()
     base = demands_visible_to(user) if base is None else base
-    return base.select_related("enterprise", "domain", "first_contact_department").prefetch_related(
+    return base.select_related("enterprise", "domain", "first_contact_department", "service_item").prefetch_related(
         Prefetch("consultations", queryset=opinions, to_attr="answered_opinions"), "attachments"
     )
 
@@ -130,6 +133,7 @@ class RegisterBody(serializers.Serializer):
     category = code(help_text="self_handle 时必填：consultation|coordination|complaint")
     complex = serializers.BooleanField(default=False)
     external_ref = code(help_text="同一渠道同一外部编号只登记一次（再次提交返回 200 和已有诉求）")
+    service_item = code(help_text="所涉服务事项编码（须为已发布的事项），如 anshun-scjg-0001")
 
 
 class DemandListView(ContractErrors, generics.ListAPIView):

@@ -51,6 +51,22 @@ def domain_field() -> forms.ModelChoiceField:
     )
 
 
+def service_item_field() -> forms.CharField:
+    """The published service item a demand is about ("就此事项反映诉求"), carried by its code; the act checks it."""
+    return forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+
+def service_item_initial(code) -> tuple[dict, object]:
+    """(initial values, item) of a demand started from a published service item: the title begins with the item's
+    name and the domain is the item's. An unknown or unpublished code gives ({}, None)."""
+    from catalogue.selectors import published_item_or_none
+
+    item = published_item_or_none(code)
+    if item is None:
+        return {}, None
+    return {"service_item": item.code, "title": f"关于“{item.name}”："[:120], "domain": item.domain.code}, item
+
+
 class SubmitDemandForm(StyledForm):
     """An enterprise's online demand (channel `online`); the enterprise comes from the account."""
 
@@ -67,6 +83,7 @@ class SubmitDemandForm(StyledForm):
         error_messages={**_required("联系电话"), "max_length": "联系电话不能超过 20 位。"},
     )
     files = MultipleFileField(label="附件材料")
+    service_item = service_item_field()
 
     def clean_requester_phone(self):
         phone = self.cleaned_data["requester_phone"].strip()

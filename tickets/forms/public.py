@@ -9,7 +9,12 @@ from accounts import uscc as uscc_rules
 from accounts.models import Region
 from core.forms import MultipleFileField, StyledForm, required_choice
 from enterprises.phonecodes import PhoneCodeError, normalize_mobile
-from tickets.forms.intake import content_field, domain_field, title_field
+from tickets.forms.intake import (
+    content_field,
+    domain_field,
+    service_item_field,
+    title_field,
+)
 
 PHONE, ANONYMOUS = "phone", "anonymous"
 MODES = [
@@ -55,6 +60,7 @@ class PublicDemandForm(StyledForm):
         error_messages={"max_length": "统一社会信用代码应为 18 位。"},
     )
     files = MultipleFileField(label="附件材料（可不传）")
+    service_item = service_item_field()
 
     @property
     def anonymous(self) -> bool:
@@ -116,6 +122,7 @@ class PublicDemandForm(StyledForm):
             "enterprise_name": data["enterprise_name"],
             "enterprise_uscc": data["enterprise_uscc"],
             "files": data["files"],
+            "service_item": data["service_item"] or None,
         }
 
 

@@ -118,6 +118,12 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
     ticket = models.ForeignKey(
         "tickets.Ticket", verbose_name=_("工单"), null=True, blank=True, on_delete=models.PROTECT, related_name="demands"
     )
+    # The published service item the demand is about ("就此事项反映诉求", OUTREACH §1): its department is suggested
+    # as lead at triage and its duty text (职责依据) is shown at triage and beside an objection.
+    service_item = models.ForeignKey(
+        "catalogue.ServiceItem", verbose_name=_("服务事项"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="demands",
+    )
     # County → city escalation: the transfer demand created in the parent region's queue.
     source_demand = models.OneToOneField(
         "self",

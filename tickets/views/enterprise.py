@@ -11,7 +11,7 @@ from accounts.models import Role
 from core.pagination import paginate
 from core.web import apply_errors
 from tickets import workflow
-from tickets.forms.intake import SubmitDemandForm
+from tickets.forms.intake import SubmitDemandForm, service_item_initial
 from tickets.models.demand import Channel
 from tickets.selectors import demands_visible_to
 from tickets.standing import where_it_stands
@@ -25,6 +25,7 @@ ENTERPRISE_ONLY = "只有企业用户可以在线提交和查看本企业的诉�
 def submit(request):
     user = request.user
     enterprise = user.enterprise
+    item = None
     if request.method == "POST":
         form = SubmitDemandForm(request.POST, request.FILES)
         if form.is_valid():
@@ -39,6 +40,7 @@ def submit(request):
                     requester_name=data["requester_name"],
                     requester_phone=data["requester_phone"],
                     files=data["files"],
+                    service_item=data["service_item"] or None,
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -53,14 +55,19 @@ def submit(request):
         if request.FILES:
             notice += "出于安全原因，已选择的附件需要重新选择。"
         messages.error(request, notice)
+        item = service_item_initial(request.POST.get("service_item"))[1]
     else:
+        prefill, item = service_item_initial(request.GET.get("service_item"))
+        if request.GET.get("service_item") and item is None:
+            messages.warning(request, "该服务事项不存在或未发布，请直接填写诉求。")
         form = SubmitDemandForm(
             initial={
                 "requester_name": user.get_full_name(),
                 "requester_phone": user.phone or enterprise.contact_phone,
+                **prefill,
             }
         )
-    return render(request, "tickets/submit.html", {"form": form, "enterprise": enterprise})
+    return render(request, "tickets/submit.html", {"form": form, "enterprise": enterprise, "service_item": item})
 
 
 @require_GET

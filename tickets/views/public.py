@@ -5,10 +5,12 @@ Rate limits (core.ratelimit, 429 page): submissions per address and per phone, c
 the per-phone and per-address daily caps of enterprises.phonecodes), look-ups per address.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,6 +20,7 @@ from core.web import apply_errors
 from enterprises.models import PhoneCode
 from enterprises.phonecodes import PhoneCodeError, normalize_mobile, phone_code_send
 from tickets import workflow
+from tickets.forms.intake import service_item_initial
 from tickets.forms.public import PublicDemandForm, TrackForm
 from tickets.models import Ticket
 from tickets.standing import where_it_stands
@@ -51,7 +54,9 @@ def _phone_key(data) -> str:
 
 
 def _render_submit(request, form, status: int = 200):
-    return render(request, "tickets/public_submit.html", {"form": form}, status=status)
+    code = form["service_item"].value() if form.is_bound else form.initial.get("service_item")
+    item = service_item_initial(code)[1] if code else None
+    return render(request, "tickets/public_submit.html", {"form": form, "service_item": item}, status=status)
 
 
 @never_cache
@@ -59,9 +64,13 @@ def _render_submit(request, form, status: int = 200):
 def submit(request):
     if request.user.is_authenticated and request.user.role == Role.ENTERPRISE:
         messages.info(request, "您已登录企业账号，请在这里提交诉求，办理进度可在“我的诉求”中查看。")
-        return redirect("tickets:submit")
+        code = request.GET.get("service_item")
+        return redirect(f"{reverse('tickets:submit')}?{urlencode({'service_item': code})}" if code else "tickets:submit")
     if request.method == "GET":
-        return _render_submit(request, PublicDemandForm(initial={"mode": "phone"}))
+        prefill, item = service_item_initial(request.GET.get("service_item"))
+        if request.GET.get("service_item") and item is None:
+            messages.warning(request, "该服务事项不存在或未发布，请直接填写诉求。")
+        return _render_submit(request, PublicDemandForm(initial={"mode": "phone", **prefill}))
     form = PublicDemandForm(request.POST, request.FILES)
     if request.POST.get("action") == "send_code":
         return _send_code(request, form)

@@ -57,7 +57,7 @@ from tickets.models import (
     TicketCoDepartment,
     TicketEvent,
 )
-from tickets.selectors import ticket_for_user, tickets_visible_to
+from tickets.selectors import objection_duties, ticket_for_user, tickets_visible_to
 
 
 @dataclass(frozen=True)
@@ -236,6 +236,7 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
         "show_internal": staff,
         "staff": staff,
         "show_dispute": staff and bool(ticket.dispute_reason or ticket.referral_note),
+        "objection_duty": objection_duties([ticket]).get(ticket.pk, []) if staff and ticket.dispute_reason else [],
         "attachments": attachments,
         "extensions": list(ticket.extensions.all()) if staff else [],
         "terminations": list(ticket.terminations.all()) if staff else [],

@@ -21,7 +21,7 @@ from tickets.clocks import overdue_demands_q
 from tickets.duplicates import duplicate_counts, likely_duplicates
 from tickets.forms.office import TRIAGE_FORMS, TriageFilterForm, merge_targets
 from tickets.models import Demand, Ticket
-from tickets.selectors import demand_for_user
+from tickets.selectors import demand_for_user, item_lead, objection_duties, suggested_lead
 
 # Each triage decision, the Demand transition that decides when it is open, and how it reads on screen.
 DECISIONS = {
@@ -70,7 +70,7 @@ def triage_queue(request):
         # The queue is small: its number, title, enterprise or content may hold the keyword.
         demands = demands.filter(matches("search_text", keyword) | Q(content__icontains=keyword))
     # Earliest due first: the overdue ones lead the list.
-    demands = demands.select_related("domain", "first_contact_department", "enterprise").order_by(
+    demands = demands.select_related("domain", "first_contact_department", "enterprise", "service_item__department").order_by(
         F("triage_due_at").asc(nulls_last=True), "registered_at", "id"
     )
     page = paginate(request, demands)
@@ -79,7 +79,7 @@ def triage_queue(request):
     leads = suggested_leads(region_id, {d.domain_id for d in rows})
     for demand in rows:
         demand.duplicate_count = counts.get(demand.pk, 0)
-        demand.suggested_lead = leads.get(demand.domain_id)
+        demand.suggested_lead = item_lead(demand) or leads.get(demand.domain_id)
     return render(request, "tickets/triage_queue.html", {"page": page, "rows": rows, "filters": filters})
 
 
@@ -134,7 +134,7 @@ def triage(request, pk: int):
         messages.info(request, f"诉求 {demand.number} 当前为“{demand.get_state_display()}”，无需研判。")
         return redirect(demand_page_url(demand))
 
-    suggested = Department.objects.suggested_lead(region=demand.region, domain=demand.domain)
+    suggested, suggested_by = suggested_lead(demand)
     targets = merge_targets(demand)
     same_enterprise = _same_enterprise_tickets(demand, targets)
 
@@ -179,6 +179,8 @@ def triage(request, pk: int):
         ],
         "decision_error": decision_error,
         "suggested": suggested,
+        "suggested_by": suggested_by,
+        "service_item": demand.service_item if demand.service_item_id else None,
         "duplicates": likely_duplicates(demand),
         "same_enterprise_tickets": same_enterprise,
         "consultations": list(demand.consultations.select_related("department", "answered_by").order_by("requested_at", "id")),
@@ -205,7 +207,13 @@ def dispute_queue(request):
         request, queues.disputes(user).select_related(*related).order_by(F("disputed_at").asc(nulls_last=True), "id")
     )
     waiting = queues.awaiting_government(user).select_related(*related).order_by(F("disputed_at").asc(nulls_last=True), "id")
-    context = {"page": page, "waiting": list(waiting[:50]), "waiting_total": waiting.count()}
+    waiting_rows = list(waiting[:50])
+    page.object_list = list(page.object_list)
+    # The objecting department's own duty text, when the demand names one of its service items (OUTREACH §1).
+    duties = objection_duties([*page.object_list, *waiting_rows])
+    for ticket in [*page.object_list, *waiting_rows]:
+        ticket.duty_items = duties.get(ticket.pk, [])
+    context = {"page": page, "waiting": waiting_rows, "waiting_total": waiting.count()}
     return render(request, "tickets/dispute_queue.html", context)
 
 

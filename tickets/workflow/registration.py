@@ -14,6 +14,8 @@ from django.utils import timezone
 from accounts import uscc as uscc_rules
 from accounts.models import Department, Domain, Enterprise, Region, Role, User
 from accounts.roles import FIRST_CONTACT_NAMERS
+from catalogue.models import ServiceItem
+from catalogue.selectors import published_item_or_none
 from core.errors import PermissionDenied
 from core.files import validate_upload
 from core.models import next_number
@@ -54,6 +56,7 @@ class _Intake:
     category: str | None
     complex_: bool
     files: Sequence = field(default_factory=tuple)
+    service_item: ServiceItem | str | None = None
 
 
 def demand_register(
@@ -75,6 +78,7 @@ def demand_register(
     complex_: bool = False,
     external_ref: str | None = None,
     files: Sequence = (),
+    service_item: str | ServiceItem | None = None,
 ) -> tuple[Demand, bool]:
     """Register a demand received on `channel`. Returns (demand, created); a known channel+external_ref is not repeated.
 
@@ -119,6 +123,7 @@ def demand_register(
         enterprise_uscc=enterprise_uscc, requester_name=requester_name, requester_phone=requester_phone,
         anonymous=anonymous, title=title, content=content, domain=domain, received_at=received_at or now,
         external_ref=external_ref, self_handle=self_handle, category=category, complex_=complex_, files=files,
+        service_item=service_item,
     )
     _check_fields(intake, errors, now=now, received_given=received_at is not None)
     if errors:
@@ -150,6 +155,7 @@ def demand_submit_public(
     enterprise_name: str = "",
     enterprise_uscc: str = "",
     files: Sequence = (),
+    service_item: str | ServiceItem | None = None,
 ) -> tuple[Demand, str]:
     """A visitor without an account submits a demand (SECURITY.md §1). Returns (demand, query code); the code exists
     only in this return value and, for a verified phone, in the SMS that carries it.
@@ -180,7 +186,7 @@ def demand_submit_public(
         channel=Channel.ONLINE, region=region_row, first_contact=first_contact, enterprise_name=enterprise_name,
         enterprise_uscc=enterprise_uscc, requester_name=requester_name, requester_phone=requester_phone,
         anonymous=anonymous, title=title, content=content, domain=domain, received_at=now, external_ref=None,
-        self_handle=False, category=None, complex_=False, files=files,
+        self_handle=False, category=None, complex_=False, files=files, service_item=service_item,
     )
     _check_fields(intake, errors, now=now, received_given=False)
     if not anonymous and "requester.phone" not in errors:
@@ -277,11 +283,25 @@ def _check_fields(intake: _Intake, errors: Errors, *, now: datetime, received_gi
         )
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    _check_service_item(intake, errors)
     for upload in intake.files:
         try:
             validate_upload(upload, "files")
         except ValidationError as exc:
             errors.setdefault("files", []).extend(exc.messages)
+
+
+def _check_service_item(intake: _Intake, errors: Errors) -> None:
+    """The service item a demand is about (OUTREACH §1): a published item named by its code, or none."""
+    named = intake.service_item
+    if named in (None, ""):
+        intake.service_item = None
+        return
+    code = named.code if isinstance(named, ServiceItem) else named
+    item = published_item_or_none(code) if isinstance(code, str) else None
+    if item is None:
+        errors["service_item"] = [f"服务事项“{code}”不存在或未发布，请从服务事项清单中选择已发布的事项。"]
+    intake.service_item = item
 
 
 def _check_requester(intake: _Intake, errors: Errors) -> None:
@@ -344,6 +364,7 @@ def _record(intake: _Intake, *, actor: User | None, now: datetime, query_code: s
         registered_by=actor,
         external_ref=intake.external_ref,
         self_handle=intake.self_handle,
+        service_item=intake.service_item,
         triage_due_at=None if intake.self_handle else triage.due,
         triage_due_provisional=False if intake.self_handle else triage.provisional,
     )

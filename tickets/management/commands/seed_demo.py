@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, USERS, seed_demo_accounts
 from accounts.models import Role
+from catalogue.demo import seed_demo_items
 from enterprises.demo import WAITING, seed_demo_identity
 from policies.demo import seed_demo_policies
 from tickets.demo import seed_demo_tickets
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         )
         identity = seed_demo_identity()
         self.stdout.write(f"企业认证：{identity['waiting']} 家企业等待联合服务办公室认证。")
+        catalogue = seed_demo_items()
+        self.stdout.write(f"服务事项清单：{catalogue['items']} 项演示事项（本次新建 {catalogue['created']} 项）。")
         policies = seed_demo_policies()
         self.stdout.write(f"惠企政策：{policies['policies']} 项（本次新建 {policies['created']} 项），已向匹配的演示企业推送。")
         stories = seed_demo_tickets()
