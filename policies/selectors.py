@@ -1,4 +1,6 @@
-"""Who reads which policies (OUTREACH §2): the public reads published ones; department staff their department's, the
+"""Read-only queries over policies for the screens, the API, the portal and the reports.
+
+Who reads which policies (OUTREACH §2): the public reads published ones; department staff their department's, the
 office its region's (404 outside, 403 for a role that edits no policy); an enterprise the active ones that fit it."""
 
 from __future__ import annotations
@@ -28,28 +30,35 @@ def published_policies() -> QuerySet[Policy]:
     return Policy.objects.filter(state=Policy.State.PUBLISHED)
 
 
-def active_q(today: datetime.date) -> Q:
+def active_condition(today: datetime.date) -> Q:
+    """Published and not past `effective_to`."""
     return Q(state=Policy.State.PUBLISHED) & (Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+
+
+def public_policies(*, active: bool | None = None, q: str = "", today: datetime.date | None = None) -> QuerySet[Policy]:
+    """Published policies, newest first: everything a visitor may read (`active` True/False narrows by expiry)."""
+    today = today or timezone.localdate()
+    queryset = Policy.objects.filter(state=Policy.State.PUBLISHED).select_related("department", "region")
+    if active is True:
+        queryset = queryset.filter(active_condition(today))
+    elif active is False:
+        queryset = queryset.filter(effective_to__lt=today)
+    if q:
+        queryset = queryset.filter(matches("search_text", q))
+    return queryset.order_by("-published_at", "-id")
 
 
 def search_published(*, q: str = "", domain: str = "", mode: str = "", department: str = "",
                      active: bool | None = None, today: datetime.date | None = None) -> QuerySet[Policy]:
     """Published policies by keyword (title, document number, summary) and filters, newest first."""
-    today = today or timezone.localdate()
-    queryset = published_policies()
-    if q.strip():
-        queryset = queryset.filter(matches("search_text", q))
+    queryset = public_policies(active=active, q=q.strip(), today=today)
     if domain:
         queryset = queryset.filter(domains__code=domain)
     if mode:
         queryset = queryset.filter(mode=mode)
     if department:
         queryset = queryset.filter(department__code=department)
-    if active is True:
-        queryset = queryset.filter(active_q(today))
-    elif active is False:
-        queryset = queryset.filter(effective_to__lt=today)
-    return queryset.order_by("-published_at", "-id")
+    return queryset
 
 
 def published_policy(pk) -> Policy | None:
@@ -146,7 +155,7 @@ def matched_for_enterprise(enterprise: Enterprise, today: datetime.date | None =
     if not profile.regions:
         return []
     policies = list(
-        Policy.objects.filter(active_q(today), region__code__in=profile.regions)
+        Policy.objects.filter(active_condition(today), region__code__in=profile.regions)
         .select_related("department", "region").prefetch_related("domains").order_by("-published_at", "-id")
     )
     tags = matching.tag_names()

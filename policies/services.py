@@ -20,6 +20,7 @@ from core.files import validate_upload
 from core.search import document
 from policies import selectors
 from policies.models import Mode, Policy, PolicyAttachment, Reach, Scale
+from policies.push import schedule_push
 
 Errors = dict[str, list[str]]
 
@@ -31,15 +32,6 @@ POLICY_FIELDS = (
     "apply_url", "contact", *ELIGIBILITY_FIELDS,
 )
 NOT_OWNER = "只有发布部门的工作人员或本区域联合服务办公室可以修改这项政策。"
-
-
-def schedule_push(policy: Policy) -> None:
-    """The precise push (policies.push, written alongside): queued after commit; absent, nothing is pushed."""
-    try:
-        from policies.push import schedule_push as push
-    except ImportError:  # pragma: no cover — until policies.push lands
-        return
-    push(policy)
 
 
 # --- validation ----------------------------------------------------------------------------------------------------

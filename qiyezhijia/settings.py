@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "deadlines",
     "reports",
     "sso",
+    "portal",
 ]
 
 MIDDLEWARE = [

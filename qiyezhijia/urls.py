@@ -3,13 +3,16 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from qiyezhijia import health
+from qiyezhijia import health, views
 
 admin.site.site_header = "企业之家平台管理"
 admin.site.site_title = "企业之家平台管理"
 admin.site.index_title = "基础数据与账号"
 
 urlpatterns = [
+    # A visitor's `/` is the public portal (OUTREACH §6); a logged-in person's is their home (accounts:home).
+    path("", views.root, name="root"),
+    path("", include("portal.urls")),
     path("", include("accounts.urls")),
     path("", include("enterprises.urls")),
     path("", include("tickets.urls")),
