@@ -8,7 +8,15 @@ from django import forms
 from accounts.industries import SECTIONS
 from accounts.models import Department, Domain, Region, Scale
 from core.files import ACCEPT
-from core.forms import FilterForm, StyledForm, date_field, note_field, optional_choice, required_choice, textarea
+from core.forms import (
+    FilterForm,
+    StyledForm,
+    date_field,
+    note_field,
+    optional_choice,
+    required_choice,
+    textarea,
+)
 from policies.models import Mode
 
 

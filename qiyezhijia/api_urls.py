@@ -12,4 +12,5 @@ urlpatterns = [
     path("stats/", reports_api.StatsView.as_view(), name="api-stats"),
     path("", include("tickets.api.urls")),
     path("", include("supervision.api_urls")),
+    path("", include("policies.api_urls")),
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("enterprises.urls")),
     path("", include("tickets.urls")),
+    path("", include("policies.urls")),
     path("", include("supervision.urls")),
     path("reports/", include("reports.urls")),
     path("", include("notifications.urls")),
