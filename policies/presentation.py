@@ -12,7 +12,7 @@ def eligibility(policy) -> list[tuple[str, str]]:
         industries = "、".join(f"{SECTION_NAMES.get(c, c)}（{c}）" for c in policy.industries)
     else:
         industries = "不限"
-    scales = "、".join(SCALE_NAMES.get(c, c) for c in policy.scales) if policy.scales else "不限"
+    scales = "、".join(str(SCALE_NAMES.get(c, c)) for c in policy.scales) if policy.scales else "不限"
     if policy.regions:
         names = dict(Region.objects.filter(code__in=policy.regions).values_list("code", "name"))
         regions = "、".join(names.get(c, c) for c in policy.regions)

@@ -125,12 +125,11 @@ def matched_count(policy: Policy, today: datetime.date | None = None) -> int:
 
 def _as_published(policy: Policy) -> Policy:
     """The same policy as matching would see it once published (for the preview of a draft)."""
-    preview = Policy(
-        region=policy.region, industries=policy.industries, scales=policy.scales, regions=policy.regions,
-        min_years=policy.min_years, max_years=policy.max_years, tags=policy.tags, effective_to=policy.effective_to,
+    return Policy(
+        state=Policy.State.PUBLISHED, region=policy.region, industries=policy.industries, scales=policy.scales,
+        regions=policy.regions, min_years=policy.min_years, max_years=policy.max_years, tags=policy.tags,
+        effective_to=policy.effective_to,
     )
-    preview.state = Policy.State.PUBLISHED
-    return preview
 
 
 # --- enterprise ----------------------------------------------------------------------------------------------------
