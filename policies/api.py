@@ -123,8 +123,8 @@ class PolicyBody(serializers.Serializer):
     industries = _codes(help_text="GB/T 4754-2017 门类字母 A–T；空表示不限")
     scales = _codes(help_text="large|medium|small|micro；空表示不限")
     regions = _codes(help_text="区域编码（发布区域或其下辖区域）；空表示发布区域及其下辖区域")
-    min_years = serializers.JSONField(required=False, help_text="整数，可为 null")
-    max_years = serializers.JSONField(required=False, help_text="整数，可为 null")
+    min_years = serializers.JSONField(required=False, allow_null=True, help_text="整数，可为 null")
+    max_years = serializers.JSONField(required=False, allow_null=True, help_text="整数，可为 null")
     tags = _codes(help_text="企业标签编码；须全部具备")
 
 
@@ -176,6 +176,7 @@ class PolicyListView(ContractErrors, APIView):
 
     @extend_schema(summary="新建政策（草稿；部门工作人员、办公室）", request=PolicyBody, responses={201: PolicySerializer})
     def post(self, request):
+        selectors.require_editor(request.user)
         data = _body(request)
         department = data.pop("department", None)
         policy = services.policy_create(actor=request.user, data=data, department=department)
