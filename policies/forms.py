@@ -82,7 +82,7 @@ class WithdrawForm(StyledForm):
 
 
 class AttachmentForm(StyledForm):
-    file = forms.FileField(label="附件", widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    file = forms.FileField(label="上传附件", widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
                            help_text="政策原文、解读或申报表格；PDF、图片、Word、Excel、TXT、ZIP，不超过 20 MB。",
                            error_messages={"required": "请选择要上传的文件。"})
 

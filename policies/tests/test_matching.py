@@ -5,7 +5,15 @@ import datetime
 
 import pytest
 
-from policies.matching import Criteria, Profile, candidates, criteria_of, match, profiles_of, whole_years
+from policies.matching import (
+    Criteria,
+    Profile,
+    candidates,
+    criteria_of,
+    match,
+    profiles_of,
+    whole_years,
+)
 from policies.tests.factories import PolicyFactory, verified_enterprise
 
 TODAY = datetime.date(2026, 12, 7)

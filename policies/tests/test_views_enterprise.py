@@ -152,3 +152,16 @@ def test_another_enterprise_user_edits_only_their_own(client, firm):
     firm.refresh_from_db()
     assert firm.industry_id == "C"
     assert Enterprise.objects.get(pk=other.enterprise_id).industry_id == "A"
+
+
+def test_mine_reads_a_fixed_number_of_queries(firm_client, django_assert_max_num_queries):
+    for n in range(3):
+        PolicyFactory(title=f"政策{n}", state="published", industries=["C"])
+    firm_client.get(reverse("policies:mine"))
+    with django_assert_max_num_queries(20) as few:
+        firm_client.get(reverse("policies:mine"))
+    for n in range(10):
+        PolicyFactory(title=f"更多政策{n}", state="published", tags=["gaoxin"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = firm_client.get(reverse("policies:mine"))
+    assert len(response.context["found"]) == 13

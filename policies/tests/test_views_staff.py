@@ -181,6 +181,10 @@ def test_bad_attachment_saves_nothing(client, gxj_handler):
     assert not PolicyAttachment.objects.exists()
 
 
-def test_menu_lists_policy_management_for_department_staff(client, gxj_handler):
+def test_menu_lists_policy_management_and_tags_for_department_staff(client, gxj_handler, enterprise_user):
     client.force_login(gxj_handler)
-    assert reverse("policies:staff_list") in client.get(reverse("policies:staff_list")).content.decode()
+    labels = [item["label"] for item in client.get(reverse("policies:staff_list")).context["menu"]]
+    assert "政策管理" in labels and "企业标签认定" in labels and "为我匹配的政策" not in labels
+    client.force_login(enterprise_user)
+    labels = [item["label"] for item in client.get(reverse("policies:mine")).context["menu"]]
+    assert "为我匹配的政策" in labels and "我的企业画像" in labels and "政策管理" not in labels
