@@ -59,11 +59,15 @@ class PolicyForm(StyledForm):
     max_years = _years("成立年限上限（年）")
     tags = _checkboxes("须具备的企业标签", [], "所选标签企业须全部具备；不选表示不限。")
 
-    def __init__(self, *args, region: Region, **kwargs):
+    def __init__(self, *args, region: Region, departments=None, **kwargs):
         from enterprises.models import Tag
         from policies.services import region_choices
 
         super().__init__(*args, **kwargs)
+        if departments is not None:
+            # The office issues in the name of any department of its region.
+            self.fields = {"department": required_choice("发布部门", [(d.code, d.name) for d in departments]),
+                           **self.fields}
         self.fields["domains"].choices = list(Domain.objects.values_list("code", "name"))
         self.fields["regions"].choices = [(r.code, r.name) for r in region_choices(region)]
         self.fields["tags"].choices = list(Tag.objects.filter(active=True).values_list("code", "name"))

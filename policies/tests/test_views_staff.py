@@ -188,3 +188,17 @@ def test_menu_lists_policy_management_and_tags_for_department_staff(client, gxj_
     client.force_login(enterprise_user)
     labels = [item["label"] for item in client.get(reverse("policies:mine")).context["menu"]]
     assert "为我匹配的政策" in labels and "我的企业画像" in labels and "政策管理" not in labels
+
+
+def test_office_drafts_in_the_name_of_a_department_of_its_region(client, office_clerk):
+    client.force_login(office_clerk)
+    assert 'name="department"' in client.get(reverse("policies:staff_create")).content.decode()
+    client.post(reverse("policies:staff_create"), {**form_data(), "department": "anshun-fgw"})
+    assert Policy.objects.get().department.code == "anshun-fgw"
+    response = client.post(reverse("policies:staff_create"), {**form_data(), "department": "puding-scjg"})
+    assert "请选择有效的发布部门" in response.content.decode() and Policy.objects.count() == 1
+
+
+def test_department_staff_see_no_department_choice(client, gxj_handler):
+    client.force_login(gxj_handler)
+    assert 'name="department"' not in client.get(reverse("policies:staff_create")).content.decode()

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import role_required
+from accounts.models import Department, Role
 from core.errors import Conflict
 from core.pagination import paginate
 from core.web import run_act
@@ -34,13 +35,17 @@ def policy_list(request):
 @require_http_methods(["GET", "POST"])
 @role_required(EDITORS, NOT_EDITOR)
 def policy_create(request):
-    region = request.user.department.region
-    form = PolicyForm(request.POST or None, region=region, initial={"mode": "apply"})
+    user = request.user
+    region = user.department.region
+    departments = Department.objects.of_region(region) if user.role == Role.OFFICE else None
+    form = PolicyForm(request.POST or None, region=region, departments=departments,
+                      initial={"mode": "apply", "department": user.department.code})
     if request.method == "POST" and form.is_valid():
         created = {}
 
         def act():
-            created["policy"] = services.policy_create(actor=request.user, data=form.cleaned_data)
+            data = dict(form.cleaned_data)
+            created["policy"] = services.policy_create(actor=user, data=data, department=data.pop("department", None))
 
         if run_act(request, form, act, success="政策草稿已保存。核对适用条件后即可发布。"):
             return redirect("policies:staff_detail", pk=created["policy"].pk)
