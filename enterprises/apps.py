@@ -21,6 +21,8 @@ class EnterprisesConfig(AppConfig):
             MenuItem(15, "我的企业", "enterprises:home", "building", frozenset({Role.ENTERPRISE})),
             MenuItem(35, "企业认证", "enterprises:verification_queue", "patch-check", frozenset({Role.OFFICE}),
                      "verification"),
+            MenuItem(207, "企业标签认定", "enterprises:tag_search", "tags",
+                     frozenset({Role.HANDLER, Role.SPECIALIST, Role.OFFICE})),
             MenuItem(255, "我的账号", "enterprises:account", "person-gear", ALL_ROLES),
         ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enterprises.views import account, public, verification
+from enterprises.views import account, public, tags, verification
 
 app_name = "enterprises"
 
@@ -18,5 +18,7 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("enterprises/verification/", verification.queue, name="verification_queue"),
     path("enterprises/verification/<int:pk>/", verification.detail, name="verification_detail"),
+    path("enterprises/tags/", tags.search, name="tag_search"),
+    path("enterprises/<str:uscc>/tags/", tags.detail, name="tags"),
     path("enterprises/licences/<int:pk>/", verification.licence_file, name="licence_file"),
 ]

@@ -133,6 +133,6 @@ def _claim(policy_id: int, enterprise_ids: list[int]) -> set[int]:
 
 def _policy_url(policy: Policy) -> str:
     try:
-        return reverse("policies:detail", args=[policy.pk])
+        return reverse("policies:public_detail", args=[policy.pk])
     except NoReverseMatch:  # the policies screens are not routed (a deployment serving the API only)
         return ""

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("supervision.api_urls")),
     path("", include("catalogue.api_urls")),
     path("", include("policies.api_reach_urls")),
+    path("", include("policies.api_urls")),
 ]

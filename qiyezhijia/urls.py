@@ -17,8 +17,8 @@ urlpatterns = [
     path("", include("enterprises.urls")),
     path("", include("catalogue.urls")),
     path("", include("tickets.urls")),
-    path("", include("supervision.urls")),
     path("", include("policies.urls")),
+    path("", include("supervision.urls")),
     path("reports/", include("reports.urls")),
     path("", include("notifications.urls")),
     # Answers 404 unless single sign-on is configured (sso.views).

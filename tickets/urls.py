@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from tickets.views import attachments, demands, enterprise, government, inbox, intake, public, queues, tickets, triage
+from tickets.views import (
+    attachments,
+    demands,
+    enterprise,
+    government,
+    inbox,
+    intake,
+    policy_question,
+    public,
+    queues,
+    tickets,
+    triage,
+)
 
 app_name = "tickets"
 
@@ -10,6 +22,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", attachments.download, name="attachment"),
     *public.urlpatterns,
     *enterprise.urlpatterns,
+    *policy_question.urlpatterns,
     *intake.urlpatterns,
     *demands.urlpatterns,
     *triage.urlpatterns,

@@ -46,12 +46,16 @@ def test_every_count_of_a_menu_is_read_in_one_query(office_clerk, django_assert_
 def test_entries_come_from_every_app_in_one_order(office_clerk, lead_handler, enterprise_user):
     assert labels(office_clerk) == [
         "首页", "企业认证", "待研判", "办理异议", "延期申请", "终止申请", "待回访", "退回重办", "复查复核", "提级记录", "抽访",
-        "服务事项", "督办管理", "督办回复", "登记诉求", "诉求列表", "工单列表", "运行看板", "台账", "运行报告", "我的账号", "API 文档",
+        "服务事项", "督办管理", "督办回复", "登记诉求", "政策管理", "政策触达", "企业标签认定", "诉求列表", "工单列表", "运行看板", "台账",
+        "运行报告", "我的账号", "API 文档",
     ]
     assert labels(lead_handler) == [
-        "首页", "待签收", "办理中", "协办工单", "服务事项", "督办回复", "会商意见", "登记诉求", "诉求列表", "工单列表", "台账", "我的账号", "API 文档",
+        "首页", "待签收", "办理中", "协办工单", "服务事项", "督办回复", "会商意见", "登记诉求", "政策管理", "政策触达", "企业标签认定",
+        "诉求列表", "工单列表", "台账", "我的账号", "API 文档",
     ]
-    assert labels(enterprise_user) == ["首页", "我的企业", "提交诉求", "我的诉求", "我的账号"]
+    assert labels(enterprise_user) == [
+        "首页", "我的企业", "提交诉求", "我的诉求", "为我匹配的政策", "我的惠企红利", "我的企业画像", "我的账号",
+    ]
 
 
 def test_counts_show_beside_their_entries(office_clerk):

@@ -28,6 +28,7 @@ from tickets.clocks import demand_clock
 from tickets.models import ConsultRequest, Demand
 from tickets.models.demand import Channel
 from tickets.selectors import demand_for_user, demands_visible_to
+from tickets.workflow.policy_link import demand_register_linked
 
 
 # --- representation ------------------------------------------------------------------------------------------------
@@ -54,6 +55,7 @@ class DemandSerializer(serializers.ModelSerializer):
     requester = serializers.SerializerMethodField()
     provisional_deadline = serializers.SerializerMethodField()
     ticket = serializers.PrimaryKeyRelatedField(read_only=True)
+    policy = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     opinions = OpinionOut(source="answered_opinions", many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     service_item = serializers.SlugRelatedField(
@@ -65,7 +67,7 @@ class DemandSerializer(serializers.ModelSerializer):
         fields = [
             "id", "number", "state", "channel", "title", "content", "domain", "enterprise", "requester", "anonymous",
             "received_at", "registered_at", "first_contact_department", "triage_due_at", "provisional_deadline",
-            "ticket", "external_ref", "opinions", "attachments", "service_item",
+            "ticket", "external_ref", "opinions", "attachments", "service_item", "policy",
         ]
         read_only_fields = fields
 
@@ -134,6 +136,8 @@ class RegisterBody(serializers.Serializer):
     complex = serializers.BooleanField(default=False)
     external_ref = code(help_text="同一渠道同一外部编号只登记一次（再次提交返回 200 和已有诉求）")
     service_item = code(help_text="所涉服务事项编码（须为已发布的事项），如 anshun-scjg-0001")
+    policy = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="所咨询的惠企政策 id（须为已发布政策）",
+                                      error_messages={"invalid": "关联的政策不存在或未发布。"})
 
 
 class DemandListView(ContractErrors, generics.ListAPIView):
@@ -160,7 +164,7 @@ class DemandListView(ContractErrors, generics.ListAPIView):
         data = dict(body.validated_data)
         enterprise = data.pop("enterprise") or {}
         requester = data.pop("requester") or {}
-        demand, created = workflow.demand_register(
+        demand, created = demand_register_linked(
             actor=request.user,
             enterprise_name=enterprise.get("name"),
             enterprise_uscc=enterprise.get("uscc"),
