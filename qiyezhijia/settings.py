@@ -329,6 +329,8 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `kind` or a `state`: name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "BeneficiaryStateEnum": "policies.models.Beneficiary.State",
+        "PolicyStateEnum": "policies.models.Policy.State",
+        "ReachStatusEnum": "policies.models.Reach.Status",
         "ServiceItemKindEnum": "catalogue.models.Kind",
         "ServiceItemStateEnum": "catalogue.models.ServiceItem.State",
     },
