@@ -55,7 +55,8 @@ class Match:
 
 
 def whole_years(since: datetime.date, today: datetime.date) -> int:
-    """Whole years from `since` to `today` (an anniversary on 29 February counts on 28 February)."""
+    """Whole years from `since` to `today`. A founding on 29 February completes its year on 1 March of a common year
+    (28 February is still short of it); `years_ago` and `candidates` agree."""
     years = today.year - since.year
     if (today.month, today.day) < (since.month, since.day):
         years -= 1

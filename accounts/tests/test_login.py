@@ -49,8 +49,10 @@ def test_login_then_home_shows_who_you_are(client, lead_handler):
     assert "签收或提出办理异议" in body
 
 
-def test_home_requires_login(client):
-    response = client.get(reverse("accounts:home"))
+def test_a_visitor_gets_the_public_portal_and_a_staff_page_requires_login(client):
+    portal = client.get(reverse("accounts:home"))
+    assert portal.status_code == 200 and "portal/home.html" in [t.name for t in portal.templates]
+    response = client.get(reverse("notifications:list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 

@@ -218,7 +218,7 @@ def test_secadmin_resets_a_second_factor_and_ends_the_users_sessions(client, sec
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=office_clerk).exists()
     assert not StaticDevice.objects.filter(user=office_clerk).exists()
-    assert victim.get(reverse("accounts:home"))["Location"].startswith(LOGIN)
+    assert victim.get(reverse("notifications:list"))["Location"].startswith(LOGIN)  # `/` is the portal for a visitor
     password_login(victim, office_clerk)
     assert victim.get(reverse("accounts:home"))["Location"].startswith(ENROL)
 

@@ -83,8 +83,8 @@ def test_unknown_subject_is_refused_with_a_chinese_message_and_nothing_created(p
     assert identity_shown(back) == ""
     assert get_user_model().objects.count() == users_before
     assert not OidcIdentity.objects.exists()
-    # Still nobody: the home page sends the browser back to the login page.
-    home = back.session.get(f"{platform.url}/", timeout=30)
+    # Still nobody: a page for logged-in people sends the browser back to the login page.
+    home = back.session.get(f"{platform.url}/notifications/", timeout=30)
     assert home.url.startswith(f"{platform.url}/login/")
 
 
