@@ -67,6 +67,7 @@ class Push:
         )
 
     def run(self) -> int:
+        record_match_count(self.policy, self.today)
         if not self.policy.is_active(self.today):
             return 0
         told, last = 0, 0
@@ -110,6 +111,28 @@ class Push:
                 for enterprise_id in sorted(claimed)
             )
         return len(claimed)
+
+
+def record_match_count(policy: Policy, today=None) -> int:
+    """Count the verified enterprises the policy fits now (one query) and keep the figure on the policy."""
+    today = today or timezone.localdate()
+    count = matching.candidates(policy, today).count()
+    now = timezone.now()
+    Policy.objects.filter(pk=policy.pk).update(matched_count=count, matched_counted_at=now)
+    policy.matched_count, policy.matched_counted_at = count, now
+    return count
+
+
+@shared_task
+def recount_matches() -> int:
+    """Nightly (beat): profiles, tags and verifications change, and policies expire; recount every published policy
+    whose figure is older than today. Returns how many policies were recounted."""
+    today = timezone.localdate()
+    recounted = 0
+    for policy in Policy.objects.filter(state=Policy.State.PUBLISHED).select_related("region"):
+        record_match_count(policy, today)
+        recounted += 1
+    return recounted
 
 
 def _claim(policy_id: int, enterprise_ids: list[int]) -> set[int]:

@@ -63,7 +63,8 @@ def may_manage(user: User, policy: Policy) -> bool:
 # --- figures per policy ----------------------------------------------------------------------------------------------
 @dataclass
 class Figures:
-    matched: int | None = None  # verified enterprises that match now (None: not counted, e.g. a draft)
+    matched: int | None = None  # verified enterprises that match (None: not counted, e.g. a draft)
+    matched_at: datetime.datetime | None = None  # when `matched` was counted (None: just now)
     told: int = 0
     read: int = 0
     interested: int = 0
@@ -131,8 +132,18 @@ def policy_figures(policies: list[Policy], today: datetime.date | None = None) -
     for row in Beneficiary.objects.filter(policy_id__in=ids).order_by().values("policy_id").annotate(**BENEFIT_FIGURES):
         for name in BENEFIT_FIGURES:
             setattr(figures[row["policy_id"]], name, row[name] if row[name] is not None else ZERO)
-    counted = [policy for policy in policies if policy.state != Policy.State.DRAFT]
-    for pk, n in match_counts(counted, today).items():
+    # The figure the last push or the nightly recount kept (policies.push.record_match_count); counted here only for
+    # a published policy that has none yet. Drafts show none: they fit nobody until published (the preview counts).
+    uncounted = []
+    for policy in policies:
+        if policy.state == Policy.State.DRAFT:
+            continue
+        if policy.matched_count is None:
+            uncounted.append(policy)
+        else:
+            figures[policy.pk].matched = policy.matched_count
+            figures[policy.pk].matched_at = policy.matched_counted_at
+    for pk, n in match_counts(uncounted, today).items():
         figures[pk].matched = n
     return figures
 

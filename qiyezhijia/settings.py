@@ -178,6 +178,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "deadlines.tasks.sweep_deadlines", "schedule": 300.0},
     # Accounts idle for 90 days are disabled (SECURITY.md §3), once a day at night.
     "disable-idle-users": {"task": "accounts.tasks.disable_idle_users", "schedule": crontab(hour=2, minute=30)},
+    # How many verified enterprises each published policy fits, recounted for the departments' figures (OUTREACH §2).
+    "recount-policy-matches": {"task": "policies.push.recount_matches", "schedule": crontab(hour=3, minute=10)},
 }
 
 # --- Authentication ----------------------------------------------------------

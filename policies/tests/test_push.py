@@ -121,3 +121,26 @@ def test_the_task_reads_the_policy_and_ignores_one_that_is_gone(django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         assert push_policy(policy.pk) == 1
     assert push_policy(10**9) == 0
+
+
+def test_the_push_keeps_the_match_count_and_the_nightly_recount_refreshes_it(django_capture_on_commit_callbacks, sms):
+    from policies.push import recount_matches
+
+    verified_enterprise(industry="C")
+    verified_enterprise(industry="C", users=0)  # fits, though nobody can be told
+    policy = PolicyFactory(industries=["C"], state="published")
+    run(policy, django_capture_on_commit_callbacks)
+    policy.refresh_from_db()
+    assert policy.matched_count == 2 and policy.matched_counted_at is not None
+
+    verified_enterprise(industry="C")
+    assert recount_matches() == 1
+    policy.refresh_from_db()
+    assert policy.matched_count == 3
+
+
+def test_a_draft_is_not_recounted(sms):
+    from policies.push import recount_matches
+
+    PolicyFactory()
+    assert recount_matches() == 0
