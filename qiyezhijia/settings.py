@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     # The platform's apps, lowest layer first: an app imports only those above it in this list (the dependency
     # contract in .importlinter, checked by `make test`).
     "core",
+    "audit",
     "accounts",
     "workcalendar",
     "notifications",
