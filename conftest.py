@@ -122,6 +122,35 @@ def _test_logins_pass_the_second_factor(request, monkeypatch):
     monkeypatch.setattr(ClientMixin, "_login", _login)
 
 
+@pytest.fixture(autouse=True)
+def _celery_tasks_run_eagerly():
+    """Tests run Celery tasks in-process (`.delay()` executes at once): nothing is written to a developer's queue
+    folder, and the email/SMS of the outbox (notifications.tasks) are sent when the action's on-commit callbacks run,
+    so tests counting `mail.outbox` or `sms` see them at once. A test of the queue itself turns this off
+    (notifications/tests/test_outbox.py: `queued`)."""
+    from qiyezhijia.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The outbox's task messages held back instead of run: returns the list of id chunks `.delay()` was given (run
+    them with `send_deliveries.apply(args=(chunk,))`). Other tasks are not run either (no eager mode)."""
+    from notifications.tasks import send_deliveries
+    from qiyezhijia.celery import app
+
+    chunks: list[list[int]] = []
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    monkeypatch.setattr(send_deliveries, "delay", lambda ids: chunks.append(list(ids)))
+    yield chunks
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture
 def sms(settings):
     """Route SMS through the recording gateway; returns the list of (phone, text) sent."""

@@ -20,7 +20,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "channel", "address", "event", "status", "error"]
+    list_display = ["created_at", "channel", "address", "event", "status", "attempts", "next_attempt_at", "error"]
     list_filter = ["channel", "status", "event"]
     search_fields = ["address", "key"]
     date_hierarchy = "created_at"

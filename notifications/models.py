@@ -51,7 +51,13 @@ class Notification(models.Model):
 
 
 class Delivery(models.Model):
-    """An email or SMS handed to its gateway, at most once per (channel, address, key)."""
+    """An email or SMS in the outbox (SECURITY.md §7), at most one per (channel, address, key).
+
+    Written after the action commits, with the text to send; a Celery task (notifications.tasks.send_deliveries) sends
+    it and records the outcome: `sent`, or — after a failed attempt — still `pending` with `next_attempt_at` set by an
+    exponential backoff, and `failed` for good after the last attempt. While a task is sending it, `next_attempt_at`
+    holds the end of that task's lease; a pending row whose `next_attempt_at` is long past was lost (a message or a
+    worker gone) and the beat task requeues it."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("邮件")
@@ -69,6 +75,11 @@ class Delivery(models.Model):
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
     error = models.CharField(_("失败原因"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    subject = models.CharField(_("邮件主题"), max_length=250, blank=True)
+    body = models.TextField(_("发送内容"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("外发消息")
@@ -77,6 +88,7 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "address", "key"], name="delivery_once_per_address_key")
         ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_status_due")]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.address}"

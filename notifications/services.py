@@ -3,8 +3,10 @@
 Every function only queues work with `transaction.on_commit`: nothing is recorded or sent when the caller's transaction
 rolls back. The same `key` reaches the same person at most once (a unique constraint on (recipient, key)), and each
 email address / phone number gets at most one message per key, so a retried action or a re-run sweep never notifies twice.
-Delivery failures are logged and never break the action that caused them. `notify_many` does the same for many
-messages at once (the deadline sweep): one callback after commit, a few statements whatever the number of messages.
+Email and SMS are never sent here: after commit they are written to the outbox (Delivery rows) and a Celery task
+sends them, retrying with backoff (notifications/outbox.py, SECURITY.md §7), so a slow gateway never slows the action and
+a failure never breaks it. `notify_many` does the same for many messages at once (the deadline sweep, the policy push):
+one callback after commit, a few statements whatever the number of messages, one task message per chunk of deliveries.
 """
 
 from __future__ import annotations
@@ -14,19 +16,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Department, Role, User
+from notifications import outbox
 from notifications.models import Delivery, Notification
-from notifications.sms import get_sms_sender
 
 logger = logging.getLogger("notifications")
 
 TITLE_LIMIT = Notification._meta.get_field("title").max_length
 KEY_LIMIT = Notification._meta.get_field("key").max_length
 URL_LIMIT = Notification._meta.get_field("url").max_length
+SUBJECT_LIMIT = Delivery._meta.get_field("subject").max_length
 
 
 def notify(*, recipients, event: str, key: str, title: str, body: str = "", url: str = "") -> None:
@@ -149,7 +151,8 @@ def _message(event: str, key: str, title: str, body: str, url: str) -> dict:
 
 
 def _deliver(recipient_ids: list[int], message: dict, extra_phones: list[str]) -> None:
-    """1. record the in-app notifications that do not exist yet; 2. email/SMS only the people newly notified."""
+    """After commit: 1. record the in-app notifications that do not exist yet; 2. put an email/SMS for the people newly
+    notified in the outbox (each address once per key); 3. queue their sending (a Celery task: nothing is sent here)."""
     emails: list[str] = []
     phones: list[str] = []
     for user in User.objects.filter(pk__in=recipient_ids).only("pk", "email", "phone"):
@@ -165,38 +168,40 @@ def _deliver(recipient_ids: list[int], message: dict, extra_phones: list[str]) -
         if user.phone:
             phones.append(user.phone)
     phones.extend(extra_phones)
-    text = _text(message)
-    for address in dict.fromkeys(emails):
-        _send(Delivery.Channel.EMAIL, address, message, lambda a=address: _email(a, message, text))
-    for phone in dict.fromkeys(phones):
-        _send(Delivery.Channel.SMS, phone, message, lambda p=phone: get_sms_sender().send(p, f"【企业之家】{text}"))
+    now = timezone.now()
+    claimed = [
+        _claim(Delivery.Channel.EMAIL, address, message, now) for address in dict.fromkeys(emails)
+    ] + [
+        _claim(Delivery.Channel.SMS, phone, message, now) for phone in dict.fromkeys(phones)
+    ]
+    outbox.enqueue(pk for pk in claimed if pk is not None)
 
 
 def _text(message: dict) -> str:
     return f"{message['title']}。{message['body']}".rstrip("。") if message["body"] else message["title"]
 
 
-def _email(address: str, message: dict, text: str) -> None:
-    body = text
+def _content(channel: str, message: dict) -> tuple[str, str]:
+    """The subject and the text of the email or SMS, kept on the Delivery row (the outbox)."""
+    text = _text(message)
+    if channel == Delivery.Channel.SMS:
+        return "", f"【企业之家】{text}"
     if message["url"]:
-        body += f"\n\n详情：{settings.SITE_URL.rstrip('/')}{message['url']}" if settings.SITE_URL else f"\n\n详情页面：{message['url']}"
-    send_mail(f"【企业之家】{message['title']}", body, None, [address], fail_silently=False)
+        text += f"\n\n详情：{settings.SITE_URL.rstrip('/')}{message['url']}" if settings.SITE_URL else f"\n\n详情页面：{message['url']}"
+    return f"【企业之家】{message['title']}"[:SUBJECT_LIMIT], text
 
 
-def _send(channel: str, address: str, message: dict, send) -> None:
-    """Claim (channel, address, key) first, so a second run never sends again; then send and record the outcome."""
+def _claim(channel: str, address: str, message: dict, now) -> int | None:
+    """Claim (channel, address, key) in the outbox; None when an earlier run did (never sent twice)."""
+    subject, body = _content(channel, message)
     try:
         with transaction.atomic():
-            delivery = Delivery.objects.create(channel=channel, address=address, key=message["key"], event=message["event"])
+            return Delivery.objects.create(
+                channel=channel, address=address, key=message["key"], event=message["event"], subject=subject,
+                body=body, next_attempt_at=now,
+            ).pk
     except IntegrityError:
-        return
-    try:
-        send()
-    except Exception as exc:  # a gateway failure must never undo or break the action that caused it
-        logger.exception("notification %s via %s to %s failed", message["key"], channel, address)
-        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=str(exc)[:500])
-    else:
-        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENT)
+        return None
 
 
 # --- delivery of many messages at once (notify_many) -----------------------------------------------------------------
@@ -230,7 +235,8 @@ def _insert_new(model, rows: list[dict], *, unique: tuple[str, ...], returning: 
 
 def _deliver_many(queued: list[tuple[list[int], dict]]) -> None:
     """1. record the in-app notifications that do not exist yet, in one statement per thousand; 2. claim the email and
-    SMS deliveries of the people newly notified the same way; 3. send the claimed ones and record their outcome."""
+    SMS deliveries of the people newly notified the same way, into the outbox; 3. queue their sending, one task message
+    per chunk of deliveries (notifications.outbox)."""
     users = {
         user.pk: user
         for user in User.objects.filter(pk__in={pk for ids, _ in queued for pk in ids}).only("pk", "email", "phone")
@@ -258,26 +264,11 @@ def _deliver_many(queued: list[tuple[list[int], dict]]) -> None:
     claimed = _insert_new(
         Delivery,
         [{"channel": channel, "address": address, "key": key, "event": message["event"],
-          "status": Delivery.Status.PENDING, "error": "", "created_at": now}
+          "status": Delivery.Status.PENDING, "error": "", "created_at": now,
+          **dict(zip(("subject", "body"), _content(channel, message), strict=True)),
+          "attempts": 0, "next_attempt_at": now}
          for (channel, address, key), message in outgoing.items()],
-        unique=("channel", "address", "key"), returning=("id", "channel", "address", "key"),
+        unique=("channel", "address", "key"), returning=("id",),
     )
-    ids = {(channel, address, key): pk for pk, channel, address, key in claimed}
-    sent: list[int] = []
-    for (channel, address, key), message in outgoing.items():
-        pk = ids.get((channel, address, key))
-        if pk is None:
-            continue  # claimed by an earlier or concurrent run: never sent twice
-        text = _text(message)
-        try:
-            if channel == Delivery.Channel.EMAIL:
-                _email(address, message, text)
-            else:
-                get_sms_sender().send(address, f"【企业之家】{text}")
-        except Exception as exc:  # a gateway failure must never undo or break the action that caused it
-            logger.exception("notification %s via %s to %s failed", key, channel, address)
-            Delivery.objects.filter(pk=pk).update(status=Delivery.Status.FAILED, error=str(exc)[:500])
-        else:
-            sent.append(pk)
-    if sent:
-        Delivery.objects.filter(pk__in=sent).update(status=Delivery.Status.SENT)
+    # Claimed by an earlier or concurrent run: not in `claimed`, never sent twice.
+    outbox.enqueue(pk for (pk,) in claimed)

@@ -181,6 +181,8 @@ CELERY_BEAT_SCHEDULE = {
     "disable-idle-users": {"task": "accounts.tasks.disable_idle_users", "schedule": crontab(hour=2, minute=30)},
     # How many verified enterprises each published policy fits, recounted for the departments' figures (OUTREACH §2).
     "recount-policy-matches": {"task": "policies.push.recount_matches", "schedule": crontab(hour=3, minute=10)},
+    # Email and SMS left pending past their due time (a lost message, a dead worker) are queued again (SECURITY.md §7).
+    "requeue-stuck-deliveries": {"task": "notifications.tasks.requeue_stuck_deliveries", "schedule": 300.0},
 }
 
 # --- Authentication ----------------------------------------------------------
@@ -300,6 +302,15 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     )
 # Absolute address of the platform, put before the links in notification emails (empty: emails carry the path only).
 SITE_URL = env_str("SITE_URL", "")
+
+# --- The outbox of email and SMS (SECURITY.md §7) ------------------------------------------------------------------
+# Attempts per message before it is marked failed for good; the wait after the n-th failure is
+# DELIVERY_RETRY_BACKOFF × 2^(n-1) seconds, at most DELIVERY_RETRY_BACKOFF_MAX (60 s, 2, 4, 8, 16 min by default).
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 6, minimum=1, maximum=20)
+DELIVERY_RETRY_BACKOFF = env_int("DELIVERY_RETRY_BACKOFF", 60, minimum=1)
+DELIVERY_RETRY_BACKOFF_MAX = env_int("DELIVERY_RETRY_BACKOFF_MAX", 3600, minimum=1)
+# A pending message this many seconds past its due time was lost: the beat task queues it again.
+DELIVERY_STUCK_AFTER = env_int("DELIVERY_STUCK_AFTER", 600, minimum=60)
 
 # --- SMS -----------------------------------------------------------------------
 # Dotted path of a notifications.sms.SMSSender subclass; the default writes each text to the log.
