@@ -75,7 +75,7 @@ def send_due(delivery_ids: Iterable[int], *, now: datetime.datetime | None = Non
             continue  # sent, failed, being sent by another task, or not due yet
         try:
             _send(delivery)
-        except Exception as exc:  # a gateway failure is recorded on the row and retried
+        except Exception as exc:  # noqa: BLE001 -- a gateway failure is recorded on the row and retried
             due = _failed(delivery, exc, now or timezone.now())
             if due is not None and (retry_at is None or due < retry_at):
                 retry_at = due
