@@ -10,6 +10,8 @@ from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 from accounts import uscc
+from core.crypto import pii_hash
+from core.fields import EncryptedTextField
 
 
 class Region(models.Model):
@@ -157,7 +159,8 @@ class Enterprise(models.Model):
     established_on = models.DateField(_("成立日期"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    # Encrypted at rest (SECURITY.md §5, core.fields); shown masked (core.masking) outside the enterprise itself.
+    contact_phone = EncryptedTextField(_("联系电话"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -204,6 +207,11 @@ class PlatformUserManager(UserManager):
         extra_fields.setdefault("role", Role.SYSADMIN)
         return super().create_superuser(username, email, password, **extra_fields)
 
+    def with_phone(self, phone: str | None):
+        """Users holding `phone` (as typed: spaces, dashes and +86 do not matter), found by the keyed hash."""
+        digest = pii_hash(phone)
+        return self.filter(phone_digest=digest) if digest else self.none()
+
 
 class User(AbstractUser):
     """One user holds one role, in one department (or, for enterprise staff, one enterprise)."""
@@ -215,7 +223,9 @@ class User(AbstractUser):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("所属企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
-    phone = models.CharField(_("手机号"), max_length=32, blank=True)
+    # Encrypted at rest (SECURITY.md §5, core.fields); found again only by its keyed hash (`with_phone`).
+    phone = EncryptedTextField(_("手机号"), blank=True)
+    phone_digest = models.CharField(_("手机号摘要"), max_length=64, blank=True, default="", editable=False, db_index=True)
     # Password policy (SECURITY.md §2): changed every 90 days; a new or administrator-reset account changes it first.
     password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
@@ -240,6 +250,13 @@ class User(AbstractUser):
                 violation_error_message=_("企业用户必须属于一个企业且不属于部门；管理员不属于企业；其他角色必须属于一个部门且不属于企业。"),
             )
         ]
+
+    def save(self, *args, **kwargs) -> None:
+        self.phone_digest = pii_hash(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields and "phone_digest" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "phone_digest"]
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         full = self.get_full_name()

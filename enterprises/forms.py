@@ -185,7 +185,7 @@ class PhoneChangeForm(PhoneCodeForm):
         phone = super().clean_phone()
         if phone == self.user.phone:
             raise ValidationError("新手机号与当前手机号相同。")
-        if User.objects.filter(phone=phone).exclude(pk=self.user.pk).exists() or phone_taken(phone):
+        if User.objects.with_phone(phone).exclude(pk=self.user.pk).exists() or phone_taken(phone):
             raise ValidationError("该手机号已被其他账号使用。")
         return phone
 

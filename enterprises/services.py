@@ -332,7 +332,7 @@ def admin_hand_over(*, actor: User, member: User) -> EnterpriseAdmin:
 def reset_account(phone: str) -> User | None:
     """The one active enterprise account with `phone`, if any (password reset by SMS is for enterprises; a phone that
     two accounts share resets neither: the account admin sorts that out)."""
-    accounts = list(User.objects.filter(phone=phone, role=Role.ENTERPRISE, is_active=True)[:2])
+    accounts = list(User.objects.with_phone(phone).filter(role=Role.ENTERPRISE, is_active=True)[:2])
     return accounts[0] if len(accounts) == 1 else None
 
 
@@ -356,7 +356,7 @@ def phone_change(*, actor: User, phone: str) -> User:
         user = User.objects.select_for_update().get(pk=actor.pk)
         if phone == user.phone:
             raise field_error("phone", "新手机号与当前手机号相同。")
-        if User.objects.filter(phone=phone).exclude(pk=user.pk).exists() or phone_taken(phone):
+        if User.objects.with_phone(phone).exclude(pk=user.pk).exists() or phone_taken(phone):
             raise field_error("phone", "该手机号已被其他账号使用。")
         fields = ["phone"]
         if user.username == user.phone:

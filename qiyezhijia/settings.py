@@ -12,6 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from core.crypto_keys import decode_key, development_key
 from qiyezhijia.env import env_bool, env_choice, env_int, env_list, env_secret, env_str, env_url, secret_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,6 +35,16 @@ if IS_PRODUCTION and len(SECRET_KEY) < 32:
         "生产环境必须设置至少 32 个字符的 DJANGO_SECRET_KEY（或 DJANGO_SECRET_KEY_FILE）。"
         " / Set DJANGO_SECRET_KEY or DJANGO_SECRET_KEY_FILE (32+ characters) in production."
     )
+
+# Personal numbers (phones, ID numbers) are encrypted at rest under QYZJ_PII_KEY and found again by a keyed hash under
+# QYZJ_PII_HASH_KEY (SECURITY.md §5, core.crypto): each 32 random bytes in base64 (`openssl rand -base64 32`), kept
+# apart from the database and its backups. Losing QYZJ_PII_KEY loses every stored phone. Development has fixed keys.
+PII_KEY = decode_key(env_secret("QYZJ_PII_KEY", "" if IS_PRODUCTION else development_key("encrypt")), "QYZJ_PII_KEY")
+PII_HASH_KEY = decode_key(
+    env_secret("QYZJ_PII_HASH_KEY", "" if IS_PRODUCTION else development_key("hash")), "QYZJ_PII_HASH_KEY"
+)
+if PII_KEY == PII_HASH_KEY:
+    raise ImproperlyConfigured("QYZJ_PII_KEY 与 QYZJ_PII_HASH_KEY 必须不同。 / QYZJ_PII_KEY and QYZJ_PII_HASH_KEY must differ.")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -87,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on signed-in pages, the API and files (SECURITY.md §5).
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session timeouts, then the second factor, then a stale or administrator-chosen password
     # (SECURITY.md §2): each lets the pages of the ones before it through.

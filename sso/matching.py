@@ -65,9 +65,10 @@ def _enterprise_user(claims: dict):
     if claims.get(f"{settings.OIDC_CLAIM_PHONE}_verified") is False:
         return None
     phone = national_phone(phone)
-    candidates = get_user_model().objects.filter(role=Role.ENTERPRISE, enterprise__uscc=uscc_codes.normalize(code))
-    # Compared in Python, over the few users of one enterprise: the stored phone may be encrypted at rest (SECURITY §5).
-    matches = [user for user in candidates if user.phone and national_phone(user.phone) == phone]
+    # The stored phone is encrypted at rest (SECURITY §5): it is found by its keyed hash.
+    matches = list(
+        get_user_model().objects.with_phone(phone).filter(role=Role.ENTERPRISE, enterprise__uscc=uscc_codes.normalize(code))
+    )
     # A disabled former colleague who held the same number does not stand in the way of the active user.
     active = [user for user in matches if user.is_active]
     if len(active) > 1 or (not active and len(matches) > 1):

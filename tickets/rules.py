@@ -12,7 +12,7 @@ from accounts.roles import CALLBACK_ROLES, MATERIAL_COLLECTORS, SELF_HANDLERS
 __all__ = [
     "ROLE_CHANNELS", "SELF_HANDLE_ROLES", "available_transitions", "is_co_handler", "is_demand_owner", "is_lead_handler", "is_parent_region_office",
     "is_rater", "is_region_government", "is_region_office", "may_attach_to_demand", "may_attach_to_ticket",
-    "may_call_back", "may_rate_now", "may_see_requester", "may_supply_materials", "nobody", "own_co_link_unconfirmed", "pending_request",
+    "may_call_back", "may_rate_now", "may_reveal_phone", "may_see_requester", "may_supply_materials", "nobody", "own_co_link_unconfirmed", "pending_request",
     "ticket_handling", "ticket_open", "transition_permitted",
 ]
 
@@ -123,6 +123,20 @@ def may_see_requester(demand, user) -> bool:
     """Who the requester is (name and phone): anyone who may read the demand, except that an anonymous demand shows
     them to its region's office only — never to a department, the enterprise or anyone else (SECURITY.md §5)."""
     return not demand.anonymous or is_region_office(demand, user)
+
+
+def may_reveal_phone(demand, user) -> bool:
+    """Who may read a requester's full phone, one at a time and audited (SECURITY.md §5): those who must call back —
+    the office of the demand's region, and the lead department's handlers while its ticket is open. A department never
+    reads the phone of an anonymous demand; everyone else reads it masked (core.masking)."""
+    if not demand.requester_phone or not user.is_authenticated:
+        return False
+    if is_region_office(demand, user):
+        return True
+    if demand.anonymous or demand.ticket_id is None:
+        return False
+    ticket = demand.ticket
+    return ticket.is_open and is_lead_handler(ticket, user)
 
 
 def may_attach_to_ticket(ticket, user) -> bool:

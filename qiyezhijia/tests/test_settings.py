@@ -14,11 +14,20 @@ CONTROLLED = {
     "DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "DJANGO_DEBUG", "DJANGO_SECRET_KEY",
     "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL",
     "DJANGO_SECRET_KEY_FILE", "DATABASE_URL_FILE", "REDIS_URL_FILE", "EMAIL_HOST_PASSWORD_FILE",
+    "QYZJ_PII_KEY", "QYZJ_PII_HASH_KEY", "QYZJ_PII_KEY_FILE", "QYZJ_PII_HASH_KEY_FILE",
+}
+# Production requires the personal-information keys (core/tests/test_crypto.py tests that); these tests are about
+# other variables, so a production environment here gets two well-formed keys unless the test names its own.
+PII_KEYS = {
+    "QYZJ_PII_KEY": "cHJvZHVjdGlvbi10ZXN0LWVuY3J5cHRpb24ta2V5MDE=",
+    "QYZJ_PII_HASH_KEY": "cHJvZHVjdGlvbi10ZXN0LWhhc2hpbmctLS1rZXktMDE=",
 }
 
 
 def environment(env_overrides: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in CONTROLLED}
+    if env_overrides.get("DJANGO_ENV") == "production":
+        env.update(PII_KEYS)
     env.update(env_overrides)
     return env
 

@@ -22,11 +22,13 @@ from core.api import (
     text,
 )
 from core.errors import Conflict
+from core.masking import mask_phone
 from tickets import rules, workflow
 from tickets.api.attachments import AttachmentSerializer, AttachmentUploadView
 from tickets.clocks import demand_clock
 from tickets.models import ConsultRequest, Demand
 from tickets.models.demand import Channel
+from tickets.pii import reveal_requester_phone
 from tickets.selectors import demand_for_user, demands_visible_to
 from tickets.workflow.policy_link import demand_register_linked
 
@@ -82,7 +84,8 @@ class DemandSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None or not rules.may_see_requester(demand, request.user):
             return {"name": "", "phone": ""}  # an anonymous demand hides its requester outside the office
-        return {"name": demand.requester_name, "phone": demand.requester_phone}
+        # Masked for every reader; those who call back ask POST …/reveal-phone/ (audited, SECURITY.md §5).
+        return {"name": demand.requester_name, "phone": mask_phone(demand.requester_phone)}
 
     def get_provisional_deadline(self, demand) -> bool:
         clock = demand_clock(demand)
@@ -185,6 +188,21 @@ class DemandDetailView(ContractErrors, APIView):
     @extend_schema(summary="诉求详情", responses=DemandSerializer)
     def get(self, request, pk):
         return Response(represent_demand(request, pk))
+
+
+class RevealedPhoneOut(serializers.Serializer):
+    phone = serializers.CharField()
+
+
+class DemandRevealPhoneView(ContractErrors, APIView):
+    @extend_schema(
+        summary="查看诉求人完整联系电话（记入审计日志）",
+        description="仅所在区域的联合服务办公室和牵头部门（工单办理期间）可用；其他调用者得到脱敏号码，调用此接口返回 403。",
+        request=None, responses=RevealedPhoneOut,
+    )
+    def post(self, request, pk):
+        _demand, phone = reveal_requester_phone(request, pk)
+        return Response({"phone": phone}, headers={"Cache-Control": "no-store"})
 
 
 # --- actions -------------------------------------------------------------------------------------------------------

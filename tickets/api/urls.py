@@ -9,6 +9,7 @@ app_name = "tickets_api"
 urlpatterns = [
     path("demands/", demands.DemandListView.as_view(), name="demand-list"),
     path("demands/<int:pk>/", demands.DemandDetailView.as_view(), name="demand-detail"),
+    path("demands/<int:pk>/reveal-phone/", demands.DemandRevealPhoneView.as_view(), name="demand-reveal-phone"),
     path("demands/<int:pk>/attachments/", demands.DemandAttachmentView.as_view(), name="demand-attachments"),
     *[
         path(f"demands/<int:pk>/{name}/", demands.DemandActionView.as_view(action_name=name), name=f"demand-{name}")

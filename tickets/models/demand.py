@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from tickets import rules
 from tickets.models.common import TimelineEntry
+from core.fields import EncryptedTextField
 from core.search import document
 from workcalendar.clocks import Clock
 
@@ -75,7 +76,8 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
     # As the requester named it; the enterprise row may be renamed later.
     enterprise_name = models.CharField(_("企业名称"), max_length=128, blank=True)
     requester_name = models.CharField(_("诉求人"), max_length=64, blank=True)
-    requester_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    # Encrypted at rest and masked on every page unless revealed (SECURITY.md §5, tickets.pii).
+    requester_phone = EncryptedTextField(_("联系电话"), blank=True)
     anonymous = models.BooleanField(_("匿名"), default=False)
     title = models.CharField(_("标题"), max_length=120)
     content = models.TextField(_("诉求内容"))

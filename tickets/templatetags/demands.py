@@ -2,6 +2,7 @@
 
 from django import template
 
+from core.masking import mask_phone
 from tickets import rules
 
 register = template.Library()
@@ -13,5 +14,11 @@ def requester_of(context, demand) -> str:
     (rules.may_see_requester)."""
     if not rules.may_see_requester(demand, context["request"].user):
         return "匿名"
-    parts = [part for part in (demand.requester_name, demand.requester_phone) if part]
+    # The phone masked for every reader (SECURITY.md §5); those who call back reveal it with the button beside it.
+    parts = [part for part in (demand.requester_name, mask_phone(demand.requester_phone)) if part]
     return " · ".join(parts) or "—"
+
+
+@register.simple_tag(takes_context=True)
+def may_reveal_phone(context, demand) -> bool:
+    return rules.may_reveal_phone(demand, context["request"].user)
