@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Triggers that keep the audit log and the timelines append-only on PostgreSQL (SECURITY.md §4); before the
+    # platform's apps, so that their models may declare `Meta.triggers`.
+    "pgtrigger",
     # The platform's apps, lowest layer first: an app imports only those above it in this list (the dependency
     # contract in .importlinter, checked by `make test`).
     "core",
