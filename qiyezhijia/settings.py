@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request for the audit rows written further in, and a row for every 403 (SECURITY.md §4).
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session timeouts, then the second factor, then a stale or administrator-chosen password
     # (SECURITY.md §2): each lets the pages of the ones before it through.
