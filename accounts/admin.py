@@ -18,6 +18,7 @@ from accounts.models import (
     User,
 )
 from accounts.passwords import remember_password
+from audit.services import record
 from core.masking import mask_phone
 
 # Only a superuser (created by `createsuperuser` at install) grants these (SECURITY.md §3).
@@ -125,6 +126,8 @@ class ResetPasswordForm(AdminPasswordChangeForm):
         user = super().save(commit=commit)
         if commit and user.has_usable_password():
             remember_password(user)
+        if commit:
+            record("account.password_reset", obj=user, via="admin")
         return user
 
 
@@ -192,6 +195,14 @@ class UserAdmin(MaskedPhoneHistory, BaseUserAdmin):
             # A new account's first password comes from the administrator: its owner replaces it at first login.
             obj.must_change_password = True
         super().save_model(request, obj, form, change)
+        # Besides the admin.* row of every admin change: the account events SECURITY.md §4 names.
+        changed = set(form.changed_data) if change else set()
+        if not change:
+            record("account.create", request=request, obj=obj, role=obj.role, via="admin")
+        if "role" in changed:
+            record("account.role_change", request=request, obj=obj, role=obj.role, before=form.initial.get("role", ""))
+        if "is_active" in changed:
+            record("account.enable" if obj.is_active else "account.disable", request=request, obj=obj, via="admin")
 
 # knox registers its own token admin, which lists digests; the platform's tokens are accounts.ApiToken.
 if admin.site.is_registered(KnoxAuthToken):

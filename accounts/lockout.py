@@ -16,9 +16,17 @@ from axes.models import AccessAttempt, AccessFailureLog
 from axes.signals import user_locked_out
 from axes.utils import reset
 from django.conf import settings
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
+
+from audit.models import Result
+from audit.services import record
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +74,26 @@ def lockout_response(request, original_response=None, credentials=None):
 def record_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     # Axes already keeps the failure rows; the unified audit log (SECURITY.md §4) writes its `lockout` row here.
     logger.warning("login lockout")
+    record("account.lockout", request=request, result=Result.DENIED, username=(username or "")[:150])
+
+
+# --- the audit log of logins and logouts (SECURITY.md §4) ----------------------------------------------------------
+@receiver(user_logged_in, dispatch_uid="accounts.lockout.audit_login")
+def record_login(sender, request=None, user=None, **kwargs):
+    record("account.login", request=request, actor=user, obj=user)
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.lockout.audit_login_failed")
+def record_login_failed(sender, credentials=None, request=None, **kwargs):
+    # Django has already replaced the password by asterisks; only the username is kept.
+    username = str((credentials or {}).get("username") or "")[:150]
+    record("account.login_failed", request=request, result=Result.FAILED, username=username)
+
+
+@receiver(user_logged_out, dispatch_uid="accounts.lockout.audit_logout")
+def record_logout(sender, request=None, user=None, **kwargs):
+    if user is not None:
+        record("account.logout", request=request, actor=user, obj=user)
 
 
 # --- the secadmin's screen -------------------------------------------------------------------------------------
@@ -116,8 +144,7 @@ def unlock(*, actor, kind: str, value: str) -> int:
     from accounts.models import Role
 
     require_role(actor, {Role.SECADMIN}, "只有安全管理员可以解锁。")
-    if kind == "username":
-        return reset(username=value)
-    if kind == "ip":
-        return reset(ip=value)
-    raise ValueError(kind)
+    if kind not in ("username", "ip"):
+        raise ValueError(kind)
+    record("account.unlock", actor=actor, kind=kind, value=value[:150])
+    return reset(username=value) if kind == "username" else reset(ip=value)

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import record
+
 # A password older than this leads to the change page and nothing else.
 MAX_AGE = timedelta(days=90)
 HISTORY_SIZE = 5
@@ -95,6 +97,9 @@ def password_set(*, user, raw_password: str, must_change: bool) -> None:
     user.must_change_password = must_change
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     remember_password(user)
+    if not must_change:
+        # The owner's own change; a password someone else chose is recorded by that act (creation, reset).
+        record("account.password_change", actor=user, obj=user)
 
 
 def remember_password(user) -> None:

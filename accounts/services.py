@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.services import record
+
 ADMIN_GROUP = "系统管理员"
 # What the system administrator manages in the Django admin (SECURITY.md §3): accounts and reference data. Not API
 # tokens (the admin never shows a token key), not groups or permissions (that would let it widen its own rights), not
@@ -53,5 +55,6 @@ def users_disable_idle(*, now: datetime | None = None) -> list[str]:
         # One save per user (not a bulk update) so that the change history records who was disabled and when.
         user.is_active = False
         user.save(update_fields=["is_active"])
+        record("account.disable", actor=None, obj=user, reason="idle_90_days")
         usernames.append(user.username)
     return usernames

@@ -19,6 +19,7 @@ from django.http import Http404
 from accounts.models import Department, Role, User
 from accounts.passwords import password_set
 from accounts.roles import STAFF_ACCOUNT_ROLES
+from audit.services import record
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 NAME_LIMIT = 30
@@ -84,6 +85,7 @@ def _create(row: StaffRow) -> Created:
     )
     password = generate_password()
     password_set(user=user, raw_password=password, must_change=True)
+    record("account.create", obj=user, role=row.role, department=row.department.code)
     return Created(user, password)
 
 
@@ -124,6 +126,7 @@ def staff_password_reset(*, actor, user_id: int) -> Created:
         raise Http404("工作人员账号不存在。")
     password = generate_password()
     password_set(user=user, raw_password=password, must_change=True)
+    record("account.password_reset", actor=actor, obj=user)
     return Created(user, password)
 
 

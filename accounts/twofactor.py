@@ -19,6 +19,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import SECOND_FACTOR_ROLES
+from audit.models import Result
+from audit.services import record
 
 RECOVERY_CODE_COUNT = 10
 DEVICE_NAME = "动态口令"
@@ -74,6 +76,7 @@ def confirm_enrolment(request, device: TOTPDevice, token: str) -> list[str] | No
     device.save(update_fields=["confirmed"])
     codes = replace_recovery_codes(user)
     django_otp.login(request, device)
+    record("account.second_factor_enrol", request=request, obj=user)
     return codes
 
 
@@ -96,8 +99,14 @@ def verify(request, token: str) -> bool:
     for device in devices:
         if device.verify_token(token):
             django_otp.login(request, device)
+            record("account.second_factor", request=request, obj=request.user, method=_method(device))
             return True
+    record("account.second_factor_failed", request=request, result=Result.FAILED, obj=request.user)
     return False
+
+
+def _method(device) -> str:
+    return "recovery" if isinstance(device, StaticDevice) else "totp"
 
 
 def wait_seconds(user) -> int:
@@ -127,6 +136,7 @@ def reset_second_factor(*, actor, user) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     end_user_sessions(user)
+    record("account.second_factor_reset", actor=actor, obj=user)
 
 
 # --- demo data --------------------------------------------------------------------------------------------------

@@ -1,9 +1,13 @@
 """The audit log (安全审计, SECURITY.md §4): one append-only table, written in the transaction of the act it records."""
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# The PostgreSQL setting under which the archive command (alone) may delete archived rows.
+ARCHIVE_SETTING = "qyzj.audit_archive"
 
 
 class Result(models.TextChoices):
@@ -39,6 +43,16 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["actor", "-at"], name="audit_by_actor"),
             models.Index(fields=["object_type", "object_id", "-at"], name="audit_by_object"),
+        ]
+        # PostgreSQL refuses any UPDATE, and any DELETE except the archive command's (audit/archive.py), which sets
+        # `qyzj.audit_archive` for its own transaction only (SET LOCAL) after writing and verifying the archive file.
+        triggers = [
+            pgtrigger.Protect(name="audit_no_update", operation=pgtrigger.Update),
+            pgtrigger.Protect(
+                name="audit_delete_only_by_archive",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Condition(f"current_setting('{ARCHIVE_SETTING}', true) IS DISTINCT FROM 'on'"),
+            ),
         ]
 
     def __str__(self) -> str:

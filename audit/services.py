@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models as dj_models
 
+from audit.middleware import current_request
 from audit.models import AuditEvent, Result
 from core.ratelimit import client_ip
 
@@ -27,11 +28,18 @@ def _object_fields(obj) -> dict[str, str]:
     return {"object_repr": str(obj)[:200]}
 
 
-def record(action: str, *, request=None, actor=None, obj=None, result: str = Result.OK, **detail: Any) -> AuditEvent:
-    """Append one audit row. `actor` defaults to the request's user; a visitor has none."""
+def _check(detail: dict) -> None:
     bad = {key for key in detail if key.lower() in FORBIDDEN_KEYS}
     if bad:
         raise ValueError(f"audit detail must not carry {sorted(bad)}")
+
+
+def record(action: str, *, request=None, actor=None, obj=None, result: str = Result.OK, **detail: Any) -> AuditEvent:
+    """Append one audit row. `request` defaults to the one being served (audit.middleware), `actor` to its user; a
+    visitor, or a task outside any request, has none."""
+    _check(detail)
+    if request is None:
+        request = current_request()
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         actor = user if getattr(user, "is_authenticated", False) else None
@@ -46,3 +54,14 @@ def record(action: str, *, request=None, actor=None, obj=None, result: str = Res
         detail=detail,
         **_object_fields(obj),
     )
+
+
+def record_system(action: str, rows: list[tuple[Any, dict[str, Any]]], *, at=None) -> list[AuditEvent]:
+    """Rows for an act of the platform itself on many objects at once (a batch task: no actor, no request), written
+    in one statement in the caller's transaction; `rows` pairs each object with its detail."""
+    for _obj, detail in rows:
+        _check(detail)
+    extra = {"at": at} if at is not None else {}
+    return AuditEvent.objects.bulk_create([
+        AuditEvent(action=action[:64], detail=detail, **extra, **_object_fields(obj)) for obj, detail in rows
+    ])

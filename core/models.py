@@ -1,5 +1,6 @@
 """Models every app may build on: human-readable numbers and the immutable timeline entry."""
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -75,6 +76,11 @@ class ImmutableEntry(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+        # On PostgreSQL the database itself refuses to change or remove an entry, whatever the code path (ORM
+        # bulk update, queryset delete, raw SQL). TRUNCATE (a test database's flush) is not a row operation.
+        triggers = [
+            pgtrigger.Protect(name="timeline_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
 
     @property
     def action_label(self) -> str:

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.dispatch import Signal
 from rest_framework import exceptions
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -16,6 +17,9 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 PAGE_SIZE = 20
 COUNT_LIMIT = 1000
+
+# Sent when an API list is read past its first page (a bulk read: the audit log records it, SECURITY.md §4).
+api_page_read = Signal()
 
 
 def bounded_count(queryset, limit: int) -> int:
@@ -105,6 +109,8 @@ class BoundedPagination(BasePagination):
         self.has_next = len(rows) > self.page_size
         rows = rows[:self.page_size]
         self.count, self.count_exact = self._count(queryset, offset + len(rows))
+        if number > 1:
+            api_page_read.send(sender=type(self), request=request, view=view, page=number, rows=len(rows))
         return rows
 
     def _count(self, queryset, seen: int) -> tuple[int, bool]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Enterprise, Region, Role, User
 from accounts.passwords import remember_password
+from audit.services import record
 from core.errors import Conflict, field_error
 from core.hashing import keyed_digest
 from enterprises.licences import store_licence
@@ -118,6 +119,8 @@ def enterprise_signup(*, enterprise_name: str, uscc: str, region: Region, person
             raise field_error("phone", "该手机号已注册，请直接登录；忘记密码可通过短信验证码找回。") from None
         remember_password(user)
         Consent.objects.create(user=user, version=consent_version, consented_at=now)
+        record("account.create", obj=user, role=Role.ENTERPRISE, enterprise=enterprise.pk, via="signup",
+               joined=joined)
         if joined:
             request = JoinRequest.objects.create(
                 enterprise=enterprise, user=user, name=person_name, phone_masked=mask_phone(phone), created_at=now
@@ -217,6 +220,7 @@ def join_decide(*, actor: User, join_request: JoinRequest, approve: bool) -> Joi
         if approve:
             person.is_active = True
             person.save(update_fields=["is_active"])
+            record("account.enable", actor=actor, obj=person, via="join_request")
             if not EnterpriseAdmin.objects.filter(enterprise_id=request.enterprise_id).exists():
                 EnterpriseAdmin.objects.create(enterprise_id=request.enterprise_id, user=person)
             text = f"您加入{request.enterprise.name}的申请已通过，请用手机号登录安顺市企业之家平台。"
@@ -225,6 +229,7 @@ def join_decide(*, actor: User, join_request: JoinRequest, approve: bool) -> Joi
             text = f"您加入{request.enterprise.name}的申请未获同意，如有疑问请联系该企业。"
         request.save(update_fields=["status", "decided_by", "decided_at", "user"])
         if not approve and person is not None:
+            record("account.join_refused", actor=actor, obj=person, enterprise=request.enterprise_id)
             person.delete()
         if phone:
             _sms_after_commit(phone, text)
@@ -249,6 +254,7 @@ def staff_invite(*, actor: User, name: str, phone: str, link_base: str) -> Invit
                     phone=phone, is_active=False)
         user.set_unusable_password()
         user.save()
+        record("account.create", actor=actor, obj=user, role=Role.ENTERPRISE, via="invitation")
         token = secrets.token_urlsafe(24)
         invitation = Invitation.objects.create(user=user, token_digest=keyed_digest("invitation", token),
                                                created_by=actor)
@@ -281,6 +287,7 @@ def invitation_accept(*, token: str, password: str, consent_version: str) -> Use
         user.is_active = True
         user.save(update_fields=["password", "password_changed_at", "must_change_password", "is_active"])
         remember_password(user)
+        record("account.enable", actor=user, obj=user, via="invitation")
         invitation.used_at = timezone.now()
         invitation.save(update_fields=["used_at"])
         Consent.objects.create(user=user, version=consent_version)
@@ -308,6 +315,7 @@ def staff_remove(*, actor: User, member: User) -> User:
             raise Conflict("该员工已被移除。")
         member.is_active = False
         member.save(update_fields=["is_active"])
+        record("account.disable", actor=actor, obj=member, via="enterprise_staff_remove")
         member.invitations.filter(used_at__isnull=True).delete()
         end_sessions(member)
     return member
@@ -325,6 +333,7 @@ def admin_hand_over(*, actor: User, member: User) -> EnterpriseAdmin:
         admin.user = member
         admin.since = timezone.now()
         admin.save(update_fields=["user", "since"])
+        record("account.role_change", actor=actor, obj=member, role="enterprise_admin", before=actor.pk)
     return admin
 
 
@@ -346,6 +355,7 @@ def password_reset(*, phone: str, password: str) -> User:
         _set_password(user, password)
         user.save(update_fields=["password", "password_changed_at", "must_change_password"])
         remember_password(user)
+        record("account.password_reset", obj=user, via="sms")
         end_sessions(user)
     return user
 

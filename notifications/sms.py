@@ -1,10 +1,13 @@
 """SMS gateway interface. The gateway in use is the class named by settings.SMS_SENDER (env SMS_SENDER)."""
 
 import logging
+import re
 from functools import cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from core.masking import mask_phone
 
 logger = logging.getLogger("notifications.sms")
 
@@ -17,15 +20,29 @@ class SMSSender:
 
 
 class LoggingSMSSender(SMSSender):
-    """The default: writes each text to the log instead of a gateway. In development the whole text shows (so a
-    developer can read a verification code on the console); anywhere else the log holds neither the phone nor the
-    text, only that a message was not sent (SECURITY.md §4: no codes or full phones in logs)."""
+    """The default: writes each text to the log instead of a gateway. In development the log shows the masked phone
+    and the text, except a verification code's text (never logged) and links (which can carry a one-time token);
+    anywhere else the log holds neither the phone nor the text, only that a message was not sent (SECURITY.md §4: no
+    passwords, tokens, codes or full phones in logs). Tests read codes from a recording sender."""
 
     def send(self, phone: str, text: str) -> None:
         if settings.ENVIRONMENT == "development":
-            logger.info("SMS to %s: %s", phone, text)
+            logger.info("SMS to %s: %s", mask_phone(phone), loggable_text(text))
         else:
             logger.warning("未配置短信网关（SMS_SENDER）：一条 %d 字的短信未发送。", len(text))
+
+
+_LINK = re.compile(r"https?://\S+|/[\w\-/]*[A-Za-z0-9_\-]{16,}/?")
+_MOBILE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
+
+
+def loggable_text(text: str) -> str:
+    """What of an SMS text a log line may hold: nothing of a verification code's text; links and mobile numbers
+    inside any other text masked."""
+    if "验证码" in text:
+        return "（验证码短信，内容不记录）"
+    text = _LINK.sub("[链接]", text)
+    return _MOBILE.sub(lambda match: mask_phone(match.group(0)), text)
 
 
 @cache

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Triggers that keep the audit log and the timelines append-only on PostgreSQL (SECURITY.md §4); before the
+    # platform's apps, so that their models may declare `Meta.triggers`.
+    "pgtrigger",
     # The platform's apps, lowest layer first: an app imports only those above it in this list (the dependency
     # contract in .importlinter, checked by `make test`).
     "core",
@@ -100,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control: no-store on signed-in pages, the API and files (SECURITY.md §5).
     "core.middleware.NoStoreMiddleware",
+    # The request for the audit rows written further in, and a row for every 403 (SECURITY.md §4).
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session timeouts, then the second factor, then a stale or administrator-chosen password
     # (SECURITY.md §2): each lets the pages of the ones before it through.

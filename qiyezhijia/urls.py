@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("reports/", include("reports.urls")),
     path("", include("notifications.urls")),
+    path("", include("audit.views")),
     # Answers 404 unless single sign-on is configured (sso.views).
     path("sso/", include("sso.urls")),
     # One login page for everybody, with its rate limits, lockout and second factor (SECURITY.md §2).

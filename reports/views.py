@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from accounts.access import require_role
 from accounts.models import Department, Domain, Role
 from accounts.roles import LEDGER_ROLES
+from audit.services import record
 from core.pagination import paginate
 from policies.reach import dashboard_figures
 from reports import kpis
@@ -281,8 +282,12 @@ def ledger_xlsx(request):
     if department == ALL_DEPARTMENTS:
         books = [(d, ledger_rows(d, start, end)) for d in departments]
         region = request.user.department.region
+        record("export.xlsx", request=request, obj=region, report="ledger_collected", quarter=quarter,
+               rows=sum(len(rows) for _d, rows in books))
         return collected_ledgers_response([(d, rows) for d, rows in books if rows], region=region, quarter=quarter)
-    return ledger_response(ledger_rows(department, start, end), department=department, quarter=quarter)
+    rows = ledger_rows(department, start, end)
+    record("export.xlsx", request=request, obj=department, report="ledger", quarter=quarter, rows=len(rows))
+    return ledger_response(rows, department=department, quarter=quarter)
 
 
 # --- operations report -------------------------------------------------------------------------------------------
@@ -352,6 +357,8 @@ def operations_xlsx(request):
         context = {"choices": filter_choices(request.user, request.GET), "errors": errors}
         return render(request, "reports/operations.html", context, status=400)
     context = _report_context(scope)
+    record("export.xlsx", request=request, obj=scope.region, report="operations",
+           period=f"{scope.start:%Y-%m-%d}~{scope.end:%Y-%m-%d}")
     return report_response(
         filename=f"运行报告-{scope.region.code}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.xlsx",
         result=context["result"], regions=context["regions"], overdue=context["overdue"], unsatisfied=context["unsatisfied"],

@@ -57,6 +57,13 @@ class TicketsConfig(AppConfig):
             MenuItem(220, "工单列表", "tickets:ticket_list", "folder2-open", TICKET_READERS),
         ]
 
+    def ready(self):
+        # The audit log names workflow rows by the timeline's own labels (SECURITY.md §4).
+        from audit.labels import register_workflow_labels
+        from tickets.models.common import TIMELINE_ACTIONS
+
+        register_workflow_labels(TIMELINE_ACTIONS)
+
     def menu_queues(self, user):
         from tickets.queues import menu_queues
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Domain
+from audit.services import record
 from catalogue import rules, selectors, services
 from catalogue.forms import AttachmentForm, ServiceItemForm, material_formset
 from catalogue.models import GUIDE_FIELDS, ServiceItem
@@ -215,6 +216,7 @@ def file_response(attachment):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("附件文件已丢失，请联系系统管理员。") from None
+    record("attachment.download", obj=attachment, kind="service_item")
     response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
                             content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"

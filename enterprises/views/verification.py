@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import role_required
 from accounts.models import Role
+from audit.services import record
 from core.errors import Conflict
 from core.pagination import paginate
 from core.web import apply_errors
@@ -78,6 +79,7 @@ def licence_file(request, pk: int):
         handle = licence.file.open("rb")
     except FileNotFoundError:
         raise Http404("文件已丢失，请联系系统管理员。") from None
+    record("attachment.download", request=request, obj=licence, kind="licence", enterprise=licence.enterprise_id)
     response = FileResponse(handle, filename=licence.original_name, content_type=licence.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"

@@ -89,7 +89,7 @@ def test_the_default_sms_sender_writes_to_the_log(django_capture_on_commit_callb
     with caplog.at_level(logging.INFO, logger="notifications.sms"):
         with django_capture_on_commit_callbacks(execute=True):
             notify(recipients=[lead_handler], event="dispatch", key="k-log", title="新工单待签收")
-    assert "SMS to 13900000001: 【企业之家】新工单待签收" in caplog.text
+    assert "SMS to 139****0001: 【企业之家】新工单待签收" in caplog.text
 
 
 def test_delivery_failures_are_logged_and_never_break_the_action(django_capture_on_commit_callbacks, settings, lead_handler, caplog):

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
+from audit.services import record
 from core.pagination import paginate
 from policies import selectors, services
 from policies.forms import PublicFilterForm
@@ -55,6 +56,7 @@ def attachment_file(request, pk: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("文件已丢失，请联系系统管理员。") from None
+    record("attachment.download", request=request, obj=attachment, kind="policy")
     response = FileResponse(handle, filename=attachment.original_name, content_type=attachment.content_type,
                             as_attachment=True)
     response["X-Content-Type-Options"] = "nosniff"

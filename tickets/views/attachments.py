@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
+from audit.services import record
 from tickets.models import Attachment
 from tickets.selectors import demands_visible_to, tickets_visible_to
 
@@ -24,6 +25,7 @@ def download(request, pk: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404("附件文件已丢失，请联系系统管理员。") from None
+    record("attachment.download", request=request, obj=attachment.demand or attachment.ticket, attachment=attachment.pk)
     response = FileResponse(handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django_fsm import can_proceed
 
 from accounts.models import Department, Region, User
+from audit.services import record
 from core.errors import Conflict, PermissionDenied, field_error
 from tickets import clocks, figures, rules
 from tickets.models import Demand, DemandEvent, Ticket, TicketEvent
@@ -150,18 +151,26 @@ def save_demand(demand: Demand, fields: list[str]) -> None:
 # --- the timeline ---------------------------------------------------------------------------------------------------
 def demand_event(demand: Demand, actor, action: str, from_state: str, note: str = "", *, internal: bool = False,
                  at: datetime | None = None) -> None:
-    DemandEvent.objects.create(
+    entry = DemandEvent.objects.create(
         demand=demand, actor=actor, action=action, from_state=from_state, to_state=demand.state, note=note,
         internal=internal, at=at or _now(),
     )
+    _audit(entry, demand, actor)
 
 
 def ticket_event(ticket: Ticket, actor, action: str, from_state: str, note: str = "", *, internal: bool = False,
                  at: datetime | None = None) -> None:
-    TicketEvent.objects.create(
+    entry = TicketEvent.objects.create(
         ticket=ticket, actor=actor, action=action, from_state=from_state, to_state=ticket.state, note=note,
         internal=internal, at=at or _now(),
     )
+    _audit(entry, ticket, actor)
+
+
+def _audit(entry: DemandEvent | TicketEvent, obj: Demand | Ticket, actor) -> None:
+    """Every timeline entry is also an audit row (SECURITY.md §4), in the same transaction, pointing back at it."""
+    record(f"workflow.{entry.action}", actor=actor, obj=obj, entry=entry.pk, timeline=entry._meta.model_name,
+           from_state=entry.from_state, to_state=entry.to_state)
 
 
 def _now() -> datetime:

@@ -16,6 +16,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from audit.services import record_system
 from tickets import figures
 from tickets.models import Ticket, TicketEvent, WorkflowSettings
 from workcalendar.workdays import add_working_days, policy_days
@@ -72,12 +73,17 @@ def tickets_auto_sign(*, ticket_ids: Iterable[int], now: datetime | None = None)
             )
         Ticket.history.bulk_history_create(tickets, update=True)  # the rows `save()` would have written
         at = timezone.now()
-        TicketEvent.objects.bulk_create([
+        entries = TicketEvent.objects.bulk_create([
             TicketEvent(
                 ticket=ticket, actor=None, action="auto_sign", from_state=Ticket.State.DISPATCHED, to_state=ticket.state,
                 note=AUTO_SIGN_NOTE, internal=False, at=at,
             )
             for ticket in tickets
         ])
+        record_system("workflow.auto_sign", [
+            (ticket, {"entry": entry.pk, "timeline": "ticketevent", "from_state": entry.from_state,
+                      "to_state": entry.to_state})
+            for ticket, entry in zip(tickets, entries, strict=True)
+        ], at=at)
         figures.record_tickets(changes)
     return [ticket.pk for ticket in tickets]

@@ -1,0 +1,83 @@
+"""No log line holds a password, an SMS code or a full phone (SECURITY.md §4): a whole journey — sign-up with an SMS
+code, a login, a visitor's demand with a verified phone, a workflow step — runs with every logger at DEBUG, through
+the development SMS sender that writes to the log, and every captured record is searched for them."""
+
+import logging
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import valid_uscc
+from enterprises.tests.helpers import pdf
+from notifications.sms import LoggingSMSSender
+from tickets.models import Demand
+from tickets.tests.helpers import dispatched_ticket
+
+pytestmark = pytest.mark.django_db
+SENT: list[tuple[str, str]] = []
+SIGNUP_PHONE = "13985300711"
+VISITOR_PHONE = "13985300722"
+PASSWORD = "Qyzj-2026-Journey"
+
+
+class LoggedAndRecordedSMS(LoggingSMSSender):
+    """The development sender (it logs), which also hands the test its codes."""
+
+    def send(self, phone, text):
+        SENT.append((phone, text))
+        super().send(phone, text)
+
+
+def _code(phone):
+    return re.search(r"验证码是 (\d{6})", [t for p, t in SENT if p == phone][-1]).group(1)
+
+
+@pytest.fixture(autouse=True)
+def _logging_sender(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.ENVIRONMENT = "development"
+    settings.SMS_SENDER = f"{__name__}.LoggedAndRecordedSMS"
+    SENT.clear()
+    yield
+    SENT.clear()
+
+
+def test_a_whole_journey_logs_no_secret(client, office_clerk, lead_handler, caplog, django_capture_on_commit_callbacks):
+    caplog.set_level(logging.DEBUG)
+    with django_capture_on_commit_callbacks(execute=True):
+        signup = reverse("enterprises:signup")
+        client.post(signup, {"action": "send_code", "phone": SIGNUP_PHONE})
+        signup_code = _code(SIGNUP_PHONE)
+        response = client.post(signup, {
+            "action": "signup", "enterprise_name": "安顺日志测试有限公司", "uscc": valid_uscc(7711), "region": "xixiu",
+            "person_name": "王小明", "phone": SIGNUP_PHONE, "code": signup_code, "password1": PASSWORD,
+            "password2": PASSWORD, "licence": pdf(), "consent": "on",
+        })
+        assert response.status_code == 302
+        client.post(reverse("accounts:logout"))
+        client.post(reverse("accounts:login"), {"username": SIGNUP_PHONE, "password": "wrong-" + PASSWORD})
+        assert client.post(reverse("accounts:login"), {"username": SIGNUP_PHONE, "password": PASSWORD}).status_code == 302
+        client.post(reverse("accounts:logout"))
+
+        new = reverse("tickets:public_submit")
+        visitor = {
+            "mode": "phone", "requester_phone": VISITOR_PHONE, "requester_name": "刘女士", "region": "xixiu",
+            "title": "开办餐饮店办证进度慢", "content": "三周前提交食品经营许可申请，至今没有答复。", "domain": "market",
+            "enterprise_name": "西秀区好味道餐饮店", "enterprise_uscc": valid_uscc(4243),
+        }
+        client.post(new, {**visitor, "action": "send_code", "phone_code": ""})
+        visitor_code = _code(VISITOR_PHONE)
+        client.post(new, {**visitor, "action": "submit", "phone_code": visitor_code})
+        assert Demand.objects.filter(requester_phone=VISITOR_PHONE).exists() or Demand.objects.exists()
+
+        lead_handler.phone = "13985300733"
+        lead_handler.save(update_fields=["phone"])
+        dispatched_ticket(office_clerk, requester_phone="13985300744")
+    assert SENT, "the journey sent SMS"
+    secrets = [SIGNUP_PHONE, VISITOR_PHONE, "13985300733", "13985300744", signup_code, visitor_code, PASSWORD]
+    lines = [record.getMessage() for record in caplog.records]
+    assert any("SMS to" in line for line in lines)
+    for line in lines:
+        for secret in secrets:
+            assert secret not in line, f"{secret!r} in log line {line!r}"
