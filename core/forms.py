@@ -10,10 +10,13 @@ the error next to the input look the same on every page.
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
+from core.dates import EARLIEST_DATE, LATEST_DATE, DateBoundsValidator
 from core.files import ACCEPT, FILE_HELP, validate_upload
 
 NOTE_LIMIT = 2000
@@ -76,9 +79,11 @@ def yes_no_field(label: str, *, required: bool = True) -> forms.TypedChoiceField
     )
 
 
-def date_field(label: str, *, required: bool = True) -> forms.DateField:
+def date_field(label: str, *, required: bool = True, earliest: datetime.date = EARLIEST_DATE) -> forms.DateField:
+    """A date within [earliest, 2099-12-31] (core.dates); the browser's picker is given the same bounds."""
     return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}),
+        label=label, required=required, validators=[DateBoundsValidator(label, earliest=earliest)],
+        widget=forms.DateInput(attrs={"type": "date", "min": earliest.isoformat(), "max": LATEST_DATE.isoformat()}),
         error_messages={"required": f"请填写{label}。", "invalid": f"{label}格式不正确，应为 YYYY-MM-DD。"},
     )
 

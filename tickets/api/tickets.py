@@ -21,6 +21,7 @@ from core.api import (
     NoBody,
     NoteBody,
     ReasonBody,
+    bounded_date,
     choice_filters,
     code,
     text,
@@ -259,8 +260,7 @@ class LeadBody(serializers.Serializer):
 
 
 def _date(**kwargs) -> serializers.DateField:
-    return serializers.DateField(required=False, allow_null=True, default=None,
-                                 error_messages={"invalid": "日期格式不正确，应为 YYYY-MM-DD。"}, **kwargs)
+    return bounded_date(**kwargs)
 
 
 def _flag(**kwargs) -> serializers.BooleanField:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import uscc as uscc_rules
 from accounts.models import Department, Domain
 from accounts.roles import FIRST_CONTACT_NAMERS
+from core.dates import DateBoundsValidator
 from core.forms import MultipleFileField, StyledForm
 from tickets import rules, workflow
 from tickets.models import Demand
@@ -121,6 +122,7 @@ class RegisterDemandForm(StyledForm):
         input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         error_messages={**_required("收到时间"), "invalid": "请按“年-月-日 时:分”填写收到时间。"},
+        validators=[DateBoundsValidator("收到时间")],
         help_text="渠道收到该诉求的时间（北京时间），不能晚于现在。",
     )
     external_ref = forms.CharField(

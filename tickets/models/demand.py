@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from core.dates import datetime_bounds_q
+from core.search import document
 from tickets import rules
 from tickets.models.common import TimelineEntry
-from core.search import document
 from workcalendar.clocks import Clock
 
 
@@ -174,6 +175,15 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
                 condition=Q(received_at__lte=models.F("registered_at")),
                 name="demand_received_before_registered",
                 violation_error_message=_("收到时间不能晚于登记时间。"),
+            ),
+            # SECURITY.md §6: no year 1 (PostgreSQL would keep a year that Python cannot read back).
+            models.CheckConstraint(
+                condition=datetime_bounds_q("received_at"), name="demand_received_at_bounds",
+                violation_error_message=_("收到时间不能早于 2000 年 1 月 1 日。"),
+            ),
+            models.CheckConstraint(
+                condition=datetime_bounds_q("consent_at", nullable=True), name="demand_consent_at_bounds",
+                violation_error_message=_("同意时间不能早于 2000 年 1 月 1 日。"),
             ),
         ]
         indexes = [

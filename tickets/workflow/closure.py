@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import years_later
 from core.errors import Conflict, PermissionDenied, field_error
 from core.files import validate_upload
 from supervision import services as supervision
@@ -174,6 +175,8 @@ def ticket_review(*, actor: User, ticket: Ticket, outcome: str, opinion: str, du
             errors["due_date"] = ["责令整改时请填写整改期限。"]
         elif due_date <= timezone.localdate():
             errors["due_date"] = ["整改期限必须晚于今天。"]
+        elif due_date > years_later(timezone.localdate(), 1):
+            errors["due_date"] = ["整改期限不能晚于一年以后。"]
     if errors:
         raise ValidationError(errors)
     review = ticket.reviews.select_for_update().filter(outcome="").order_by("-requested_at").first()
