@@ -54,6 +54,8 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.Throttled):
         response.data = {"error": str(exc.detail)}
+    elif response is not None and isinstance(exc, exceptions.ParseError):
+        response.data = {"errors": {NON_FIELD: [f"请求体格式错误：{exc.detail}"]}}
     return response
 
 

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # SECURITY.md §6: a NUL byte in the path, query string or a form is a 400 before anything reads it.
+    "core.input.RejectMalformedInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # An unhandled exception under /api/ answers the contract's JSON 500 (logged), not an HTML page.
+    "core.input.ApiServerErrorMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the login page with the lockout message.
     "axes.middleware.AxesMiddleware",
 ]
@@ -318,6 +322,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON without NUL and at most 32 levels deep (core.input); forms as DRF parses them.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.input.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "安顺市“企业之家”联合服务平台 API",
