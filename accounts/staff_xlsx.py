@@ -9,7 +9,6 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 from functools import partial
-from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -26,6 +25,7 @@ from accounts.staff import (
     check_username,
     staff_role_labels,
 )
+from core.xlsx import workbook_bytes
 
 HEADERS = ["用户名", "姓名", "手机号", "角色", "部门编码"]
 MAX_ROWS = 200
@@ -67,9 +67,7 @@ def template_workbook() -> Workbook:
 
 
 def template_bytes() -> bytes:
-    out = BytesIO()
-    template_workbook().save(out)
-    return out.getvalue()
+    return workbook_bytes(template_workbook())
 
 
 def _text(value) -> str:

@@ -12,7 +12,6 @@ import datetime
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,6 +24,7 @@ from openpyxl.styles import Font
 from accounts import uscc as uscc_rules
 from accounts.models import Enterprise, Role, User
 from core.errors import Conflict
+from core.xlsx import workbook_bytes
 from notifications.services import Message, notify_many
 from policies.models import BENEFICIARY_MODES, Beneficiary, Policy
 from policies.reach import may_manage
@@ -86,9 +86,7 @@ def template_bytes(policy: Policy | None = None) -> bytes:
     notes.append(["金额大于 0，最多两位小数；同一企业在一个文件中只能出现一次，已在名单中的企业不能再次导入。"])
     notes.append(["任何一行有误时整个文件不导入，请按列出的行号改正后重新上传。"])
     notes.column_dimensions["A"].width = 90
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- reading a filled file -------------------------------------------------------------------------------------------

@@ -1,13 +1,12 @@
 """SECURITY.md §6: no date before 2000 (nor after 2099) gets in — web form, API, workflow, database — and lists answer."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
-from django.urls import reverse
 
 from tickets.models import Demand
 from tickets.tests.api_helpers import api_as
@@ -79,7 +78,7 @@ def test_an_extension_due_date_beyond_a_year_or_in_year_one_is_a_400(office_cler
 def test_the_database_refuses_a_receipt_time_before_2000(office_clerk):
     demand = register(office_clerk)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Demand.objects.filter(pk=demand.pk).update(received_at=datetime(1999, 12, 31, 12, tzinfo=timezone.utc))
+        Demand.objects.filter(pk=demand.pk).update(received_at=datetime(1999, 12, 31, 12, tzinfo=UTC))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -90,7 +89,7 @@ def test_the_migration_repairs_rows_out_of_range_and_keeps_them(office_clerk):
     with connection.cursor() as cursor:
         table = Demand._meta.db_table
         cursor.execute(f"UPDATE {table} SET received_at = %s WHERE id = %s",
-                       [datetime(1, 1, 2, tzinfo=timezone.utc), demand.pk])
+                       [datetime(1, 1, 2, tzinfo=UTC), demand.pk])
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     demand.refresh_from_db()
