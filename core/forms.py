@@ -17,7 +17,13 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 from core.dates import EARLIEST_DATE, LATEST_DATE, DateBoundsValidator
-from core.files import ACCEPT, FILE_HELP, validate_upload
+from core.files import (
+    ACCEPT,
+    FILE_HELP,
+    MAX_FILES_PER_REQUEST,
+    too_many_files_message,
+    validate_upload,
+)
 
 NOTE_LIMIT = 2000
 
@@ -115,6 +121,8 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         uploads = data if isinstance(data, (list, tuple)) else ([data] if data else [])
         cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in uploads if upload]
+        if len(cleaned) > MAX_FILES_PER_REQUEST:
+            raise ValidationError(too_many_files_message(len(cleaned)))
         errors = []
         for upload in cleaned:
             try:

@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from core.files import MAX_FILES_PER_REQUEST, too_many_files_message
+
 logger = logging.getLogger("qiyezhijia.errors")
 
 MAX_JSON_DEPTH = 32
@@ -64,6 +66,10 @@ class RejectMalformedInputMiddleware:
                 return bad_request(request, "请求体格式错误，无法解析。")
             if _has_nul(post) or any("\x00" in (upload.name or "") for upload in files.values()):
                 return bad_request(request, NUL_MESSAGE)
+            count = sum(len(uploads) for _, uploads in files.lists())
+            if is_api(request) and count > MAX_FILES_PER_REQUEST:
+                # The web's forms say it next to the field (core.forms.MultipleFileField), keeping what was typed.
+                return bad_request(request, too_many_files_message(count))
         return self.get_response(request)
 
 

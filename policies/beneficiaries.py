@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 from accounts import uscc as uscc_rules
 from accounts.models import Enterprise, Role, User
 from core.errors import Conflict
+from core.files import validate_upload
 from core.xlsx import workbook_bytes
 from notifications.services import Message, notify_many
 from policies.models import BENEFICIARY_MODES, Beneficiary, Policy
@@ -132,6 +133,10 @@ def read_rows(upload, policy: Policy) -> list[Row]:
         raise FileRejected(file=["请上传 .xlsx 格式的表格（可先下载模板）。"])
     if upload.size > MAX_BYTES:
         raise FileRejected(file=["文件太大：受益企业名单不能超过 5 MB。"])
+    try:  # by content: a real .xlsx, no macros, within the archive limits, passed by the virus scanner
+        validate_upload(upload, "file", allowed={".xlsx"})
+    except ValidationError as exc:
+        raise FileRejected(file=exc.messages) from None
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):

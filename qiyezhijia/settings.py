@@ -284,6 +284,16 @@ MEDIA_ROOT = Path(env_str("QYZJ_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# At most 10 files per request (core.files: the forms' and the API's own message); Django refuses beyond this backstop.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+# Every upload passes a virus scanner (core.scanning, SECURITY.md §6): ClamAV's clamd over its unix socket when
+# CLAMD_SOCKET is set; otherwise none (production then logs a warning at every start).
+CLAMD_SOCKET = env_str("CLAMD_SOCKET", "").strip()
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30, minimum=1)
+VIRUS_SCANNER = env_str(
+    "QYZJ_VIRUS_SCANNER", "core.scanning.ClamdScanner" if CLAMD_SOCKET else "core.scanning.NoopScanner"
+)
 
 # --- Email -------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

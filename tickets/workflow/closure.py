@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.dates import years_later
 from core.errors import Conflict, PermissionDenied, field_error
-from core.files import validate_upload
+from core.files import validate_uploads
 from supervision import services as supervision
 from tickets import figures, notices, rules
 from tickets.models import Attachment, Callback, Rating, Review, SamplingBatch, Ticket
@@ -48,11 +48,10 @@ def ticket_close(*, actor: User, ticket: Ticket, standard: str, result: str, exp
         errors["explanation"] = ["部分解决或难以解决的，须书面释明原因。"]
     if standard == ClosureStandard.LEGAL_ROUTE and not explanation:
         errors["explanation"] = ["应通过法定途径解决的，须书面给出解决路径。"]
-    for upload in files:
-        try:
-            validate_upload(upload, "files")
-        except ValidationError as exc:
-            errors.setdefault("files", []).extend(exc.messages)
+    try:
+        validate_uploads(files, "files")
+    except ValidationError as exc:
+        errors.setdefault("files", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     missing = [link.department.name for link in ticket.co_links.select_related("department") if not link.feedback_at]

@@ -18,7 +18,7 @@ from catalogue.models import ServiceItem
 from catalogue.selectors import published_item_or_none
 from core.dates import bounds_message
 from core.errors import PermissionDenied
-from core.files import validate_upload
+from core.files import validate_uploads
 from core.models import next_number
 from enterprises.models import PhoneCode
 from enterprises.phonecodes import PhoneCodeError, normalize_mobile, phone_code_check
@@ -293,11 +293,10 @@ def _check_fields(intake: _Intake, errors: Errors, *, now: datetime, received_gi
     except ValidationError as exc:
         errors.update(exc.message_dict)
     _check_service_item(intake, errors)
-    for upload in intake.files:
-        try:
-            validate_upload(upload, "files")
-        except ValidationError as exc:
-            errors.setdefault("files", []).extend(exc.messages)
+    try:
+        validate_uploads(intake.files, "files")
+    except ValidationError as exc:
+        errors.setdefault("files", []).extend(exc.messages)
 
 
 def _check_service_item(intake: _Intake, errors: Errors) -> None:

@@ -15,7 +15,7 @@ from accounts.models import Department, User
 from accounts.roles import CONSULTEES
 from core.dates import bounds_message
 from core.errors import Conflict, PermissionDenied, field_error
-from core.files import validate_upload
+from core.files import validate_uploads
 from tickets import notices
 from tickets.models import (
     Attachment,
@@ -169,8 +169,7 @@ def demand_supply_materials(*, actor: User, demand: Demand, content: str, files:
     demand = lock_demand(demand)
     authorize(demand, "supply_materials", actor, "补充材料")
     content = required_text(content, "content", "补充说明")
-    for upload in files:
-        validate_upload(upload, "files")
+    validate_uploads(files, "files")
     before = demand.state
     now = timezone.now()
     demand.supply_materials()
