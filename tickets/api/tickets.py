@@ -102,7 +102,7 @@ class SupervisionOut(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     trigger = serializers.ChoiceField(choices=supervision.SupervisionTrigger.choices, read_only=True)
     form = serializers.ChoiceField(choices=supervision.SupervisionForm.choices, read_only=True)
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.CharField(source="department.code", read_only=True)
     due_at = serializers.DateTimeField(read_only=True)
     answered_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
