@@ -11,6 +11,7 @@ the error next to the input look the same on every page.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -160,3 +161,16 @@ class FilterForm(StyledForm):
             return ""
         names = "、".join(f"“{self.fields[name].label}”" for name in self.errors if name in self.fields)
         return f"筛选条件{names}的值无效，已忽略。"
+
+
+def _new_submission_token() -> str:
+    return uuid.uuid4().hex
+
+
+class OneTimeTokenMixin(forms.Form):
+    """A hidden one-time token (SECURITY.md §6, double submission): the form's second POST with the same token shows
+    what the first one created instead of creating it again (tickets.submissions). A new token per page shown; a
+    form shown again after an error keeps its token, so a corrected resubmission still counts once."""
+
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False, initial=_new_submission_token,
+                                       max_length=128)
