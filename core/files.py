@@ -95,7 +95,7 @@ def validate_upload(upload, field: str = "file", *, allowed: Iterable[str] | Non
     if ext in MACRO_EXTENSIONS:
         raise field_error(field, f"文件“{shown}”是带宏的 Office 文件（{ext}），出于安全原因不能上传，请另存为不含宏的格式。")
     if ext not in ALLOWED_EXTENSIONS or (allowed is not None and ext not in allowed):
-        raise field_error(field, f"文件“{shown}”的类型“{ext or '无扩展名'}”不支持，请上传 PDF、图片、Word、Excel、TXT 或 ZIP 文件。")
+        raise field_error(field, f"文件“{shown}”：不支持的文件类型“{ext or '无扩展名'}”，请上传 PDF、图片、Word、Excel、TXT 或 ZIP 文件。")
     if "\x00" in name or len(name) > 200:
         raise field_error(field, "文件名不能超过 200 个字符，且不能含有特殊字符。")
     if upload.size == 0:
@@ -123,7 +123,7 @@ def validate_upload(upload, field: str = "file", *, allowed: Iterable[str] | Non
 # --- content ---------------------------------------------------------------------------------------------------------
 def _check_content(ext: str, content: bytes) -> bytes | None:
     """Raise _Refused unless the content is what the extension says; the re-encoded bytes of an image."""
-    mismatch = f"的内容与扩展名“{ext}”不符（不是有效的 {ext} 文件），请上传原始文件。"
+    mismatch = f"的内容与扩展名不符（不是有效的 {ext} 文件），请上传原始文件。"
     kind = filetype.guess(content[:8192])
     if ext == ".pdf":
         if kind is None or kind.extension != "pdf":

@@ -105,11 +105,11 @@ def test_a_temporary_upload_is_rewritten_in_place(settings, tmp_path):
 # --- refused, each with a Chinese message naming the file -------------------------------------------------------------
 def test_a_gif_html_polyglot_named_png_is_refused():
     polyglot = b"GIF89a/*\x01\x00\x01\x00\x00\x00\x00;*/=1;<script>alert(document.domain)</script>"
-    assert refused("头像.png", polyglot) == "文件“头像.png”的内容与扩展名“.png”不符（不是有效的 .png 文件），请上传原始文件。"
+    assert refused("头像.png", polyglot) == "文件“头像.png”的内容与扩展名不符（不是有效的 .png 文件），请上传原始文件。"
 
 
 def test_html_named_pdf_is_refused():
-    assert "“报告.pdf”的内容与扩展名" in refused("报告.pdf", b"<html><body><script>alert(1)</script></body></html>")
+    assert "“报告.pdf”的内容与扩展名不符" in refused("报告.pdf", b"<html><body><script>alert(1)</script></body></html>")
 
 
 def test_an_undecodable_png_is_refused():
@@ -160,7 +160,7 @@ def test_archives_over_the_member_limit_nested_or_with_traversal_are_refused():
 
 def test_a_binary_named_txt_and_an_unknown_type_are_refused():
     assert "内容与扩展名" in refused("a.txt", b"MZ\x90\x00\x03\x00\x00\x00")
-    assert "类型“.exe”不支持" in refused("a.exe", b"MZ")
+    assert "不支持的文件类型“.exe”" in refused("a.exe", b"MZ")
 
 
 def test_eleven_files_are_refused_and_ten_pass():
