@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0014_date_bounds'),
+        ('tickets', '0016_date_bounds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -35,7 +35,7 @@ def repair(apps, schema_editor):
         repaired += model.objects.filter(**{f"{field}__lt": FIRST_DAY}).update(**{field: FIRST_DAY})
         repaired += model.objects.filter(**{f"{field}__gt": LAST_DAY}).update(**{field: LAST_DAY})
     if repaired:
-        print(f"\n  tickets.0014: {repaired} 个超出范围的日期已修正（诉求收到时间取登记时间，期限取边界）。")
+        print(f"\n  tickets.0016: {repaired} 个超出范围的日期已修正（诉求收到时间取登记时间，期限取边界）。")
 
 
 class Migration(migrations.Migration):
@@ -48,11 +48,11 @@ class Migration(migrations.Migration):
         migrations.RunPython(repair, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='demand',
-            constraint=models.CheckConstraint(condition=models.Q(('received_at__gte', datetime.datetime(1999, 12, 31, 16, 0, tzinfo=datetime.timezone.utc)), ('received_at__lt', datetime.datetime(2099, 12, 31, 16, 0, tzinfo=datetime.timezone.utc))), name='demand_received_at_bounds', violation_error_message='收到时间不能早于 2000 年 1 月 1 日。'),
+            constraint=models.CheckConstraint(condition=models.Q(('received_at__gte', datetime.datetime(1999, 12, 31, 16, 0, tzinfo=datetime.UTC)), ('received_at__lt', datetime.datetime(2099, 12, 31, 16, 0, tzinfo=datetime.UTC))), name='demand_received_at_bounds', violation_error_message='收到时间不能早于 2000 年 1 月 1 日。'),
         ),
         migrations.AddConstraint(
             model_name='demand',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('consent_at__gte', datetime.datetime(1999, 12, 31, 16, 0, tzinfo=datetime.timezone.utc)), ('consent_at__lt', datetime.datetime(2099, 12, 31, 16, 0, tzinfo=datetime.timezone.utc))), ('consent_at__isnull', True), _connector='OR'), name='demand_consent_at_bounds', violation_error_message='同意时间不能早于 2000 年 1 月 1 日。'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('consent_at__gte', datetime.datetime(1999, 12, 31, 16, 0, tzinfo=datetime.UTC)), ('consent_at__lt', datetime.datetime(2099, 12, 31, 16, 0, tzinfo=datetime.UTC))), ('consent_at__isnull', True), _connector='OR'), name='demand_consent_at_bounds', violation_error_message='同意时间不能早于 2000 年 1 月 1 日。'),
         ),
         migrations.AddConstraint(
             model_name='extensionrequest',
