@@ -124,3 +124,44 @@ def test_a_double_click_on_the_policy_question_creates_one_demand(client, enterp
     second = ask(client, policy, submission_token=token)
     demand = Demand.objects.get()
     assert second["Location"] == reverse("tickets:demand_detail", args=[demand.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_the_same_moment_create_one_demand(office_clerk):
+    """The double click proper: two threads (two connections) with one key; the second waits on the key's row."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from tickets import submissions
+    from tickets.tests.helpers import register
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL (SQLite serialises whole transactions)")
+    results, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def click():
+        try:
+            barrier.wait()
+
+            def create():
+                time.sleep(0.3)  # the first request is still registering when the second arrives
+                return register(office_clerk)
+
+            results.append(submissions.once(office_clerk, "web:register", "double-click-0001", create))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Demand.objects.count() == 1
+    assert sorted(created for _, _, created in results) == [False, True]
+    assert {demand.pk for demand, _, _ in results} == {Demand.objects.get().pk}
