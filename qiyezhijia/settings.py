@@ -7,6 +7,7 @@ message transport; malformed values stop the process at start.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -410,8 +411,6 @@ CONTENT_SECURITY_POLICY = {
 }
 if SSO_ENABLED:
     # The login hands over to the provincial identity provider (a redirect after a form is held to form-action).
-    from urllib.parse import urlsplit
-
     _idp = urlsplit(OIDC_OP_AUTHORIZATION_ENDPOINT)
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idp.scheme}://{_idp.netloc}")
 
