@@ -5,6 +5,7 @@ token presented is judged: expired → deleted and refused (401). Expired tokens
 """
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 from knox.signals import token_expired
 from rest_framework import exceptions
@@ -29,3 +30,14 @@ class ApiTokenAuthentication(TokenAuthentication):
             token_expired.send(sender=self.__class__, username=username, source="auth_token")
             return True
         return False
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI document names the token (API.md: `Authorization: Token <key>`)."""
+
+    target_class = "accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "Authorization: Token <key>（个人中心签发的 API 令牌）"}

@@ -30,6 +30,9 @@ class AttachmentOut(serializers.Serializer):
     kind = serializers.CharField()
     url = serializers.SerializerMethodField()
 
+    class Meta:
+        ref_name = "ServiceAttachmentOut"  # policies.api has its own AttachmentOut
+
     def get_url(self, attachment) -> str:
         path = reverse("catalogue:file", args=[attachment.item.code, attachment.pk])
         request = self.context.get("request")

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.dates import DateBoundsValidator, bounds_message
 from core.errors import Conflict
 
 NON_FIELD = "non_field_errors"
@@ -53,6 +54,8 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.Throttled):
         response.data = {"error": str(exc.detail)}
+    elif response is not None and isinstance(exc, exceptions.ParseError):
+        response.data = {"errors": {NON_FIELD: [f"请求体格式错误：{exc.detail}"]}}
     return response
 
 
@@ -97,7 +100,20 @@ class AwareDateTimeField(serializers.DateTimeField):
     def enforce_timezone(self, value):
         if timezone.is_naive(value):
             self.fail("naive")
+        # Before any conversion between zones: year 1 at +08:00 is year 0 in UTC (an OverflowError, or a row that
+        # PostgreSQL stores and Python cannot read back).
+        message = bounds_message("时间", value)
+        if message:
+            raise serializers.ValidationError(message, code="date_bounds")
         return super().enforce_timezone(value)
+
+
+def bounded_date(**kwargs) -> serializers.DateField:
+    """An optional date (YYYY-MM-DD) within the bounds of core.dates."""
+    return serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[DateBoundsValidator("日期")],
+        error_messages={"invalid": "日期格式不正确，应为 YYYY-MM-DD。"}, **kwargs,
+    )
 
 
 def text(**kwargs) -> serializers.CharField:

@@ -10,11 +10,21 @@ the error next to the input look the same on every page.
 
 from __future__ import annotations
 
+import datetime
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
-from core.files import ACCEPT, FILE_HELP, validate_upload
+from core.dates import EARLIEST_DATE, LATEST_DATE, DateBoundsValidator
+from core.files import (
+    ACCEPT,
+    FILE_HELP,
+    MAX_FILES_PER_REQUEST,
+    too_many_files_message,
+    validate_upload,
+)
 
 NOTE_LIMIT = 2000
 
@@ -76,9 +86,11 @@ def yes_no_field(label: str, *, required: bool = True) -> forms.TypedChoiceField
     )
 
 
-def date_field(label: str, *, required: bool = True) -> forms.DateField:
+def date_field(label: str, *, required: bool = True, earliest: datetime.date = EARLIEST_DATE) -> forms.DateField:
+    """A date within [earliest, 2099-12-31] (core.dates); the browser's picker is given the same bounds."""
     return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}),
+        label=label, required=required, validators=[DateBoundsValidator(label, earliest=earliest)],
+        widget=forms.DateInput(attrs={"type": "date", "min": earliest.isoformat(), "max": LATEST_DATE.isoformat()}),
         error_messages={"required": f"请填写{label}。", "invalid": f"{label}格式不正确，应为 YYYY-MM-DD。"},
     )
 
@@ -110,6 +122,8 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         uploads = data if isinstance(data, (list, tuple)) else ([data] if data else [])
         cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in uploads if upload]
+        if len(cleaned) > MAX_FILES_PER_REQUEST:
+            raise ValidationError(too_many_files_message(len(cleaned)))
         errors = []
         for upload in cleaned:
             try:
@@ -147,3 +161,16 @@ class FilterForm(StyledForm):
             return ""
         names = "、".join(f"“{self.fields[name].label}”" for name in self.errors if name in self.fields)
         return f"筛选条件{names}的值无效，已忽略。"
+
+
+def _new_submission_token() -> str:
+    return uuid.uuid4().hex
+
+
+class OneTimeTokenMixin(forms.Form):
+    """A hidden one-time token (SECURITY.md §6, double submission): the form's second POST with the same token shows
+    what the first one created instead of creating it again (tickets.submissions). A new token per page shown; a
+    form shown again after an error keeps its token, so a corrected resubmission still counts once."""
+
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False, initial=_new_submission_token,
+                                       max_length=128)

@@ -12,7 +12,6 @@ import datetime
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,6 +24,8 @@ from openpyxl.styles import Font
 from accounts import uscc as uscc_rules
 from accounts.models import Enterprise, Role, User
 from core.errors import Conflict
+from core.files import validate_upload
+from core.xlsx import workbook_bytes
 from notifications.services import Message, notify_many
 from policies.models import BENEFICIARY_MODES, Beneficiary, Policy
 from policies.reach import may_manage
@@ -86,9 +87,7 @@ def template_bytes(policy: Policy | None = None) -> bytes:
     notes.append(["金额大于 0，最多两位小数；同一企业在一个文件中只能出现一次，已在名单中的企业不能再次导入。"])
     notes.append(["任何一行有误时整个文件不导入，请按列出的行号改正后重新上传。"])
     notes.column_dimensions["A"].width = 90
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- reading a filled file -------------------------------------------------------------------------------------------
@@ -134,6 +133,10 @@ def read_rows(upload, policy: Policy) -> list[Row]:
         raise FileRejected(file=["请上传 .xlsx 格式的表格（可先下载模板）。"])
     if upload.size > MAX_BYTES:
         raise FileRejected(file=["文件太大：受益企业名单不能超过 5 MB。"])
+    try:  # by content: a real .xlsx, no macros, within the archive limits, passed by the virus scanner
+        validate_upload(upload, "file", allowed={".xlsx"})
+    except ValidationError as exc:
+        raise FileRejected(file=exc.messages) from None
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):

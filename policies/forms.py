@@ -7,6 +7,7 @@ from django import forms
 
 from accounts.industries import SECTIONS
 from accounts.models import Department, Domain, Region, Scale
+from core.dates import EARLIEST_HISTORIC_DATE
 from core.files import ACCEPT
 from core.forms import (
     FilterForm,
@@ -40,9 +41,9 @@ class PolicyForm(StyledForm):
                             error_messages={"required": "请填写政策名称。", "max_length": "政策名称不能超过 200 个字。"})
     doc_number = forms.CharField(label="文号", max_length=64, required=False,
                                  widget=forms.TextInput(attrs={"placeholder": "如 安市工信发〔2026〕12号"}))
-    issued_on = date_field("发文日期")
-    effective_from = date_field("生效日期")
-    effective_to = date_field("失效日期", required=False)
+    issued_on = date_field("发文日期", earliest=EARLIEST_HISTORIC_DATE)
+    effective_from = date_field("生效日期", earliest=EARLIEST_HISTORIC_DATE)
+    effective_to = date_field("失效日期", required=False, earliest=EARLIEST_HISTORIC_DATE)
     summary = note_field("政策要点", rows=5, limit=5000,
                          placeholder="用企业看得懂的话写：谁能享受、享受什么、怎么享受")
     full_text = forms.CharField(label="政策原文", required=False, widget=textarea(8), max_length=100_000)
@@ -114,5 +115,5 @@ class PublicFilterForm(FilterForm):
 class ProfileForm(StyledForm):
     industry = optional_choice("行业门类（GB/T 4754-2017）", [(c, f"{c} {n}") for c, n in SECTIONS], empty="未填写")
     scale = optional_choice("企业规模", Scale.choices, empty="未填写")
-    established_on = date_field("成立日期", required=False)
+    established_on = date_field("成立日期", required=False, earliest=EARLIEST_HISTORIC_DATE)
 

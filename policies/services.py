@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.industries import SECTION_NAMES
 from accounts.models import Department, Domain, Enterprise, Region, Role, User
+from core.dates import EARLIEST_HISTORIC_DATE, bounds_message
 from core.errors import Conflict
 from core.files import validate_upload
 from core.search import document
@@ -57,8 +58,8 @@ def _date(value, field: str, errors: Errors, label: str, *, required: bool) -> d
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):
-        if value < datetime.date(1949, 10, 1):
-            errors[field] = [f"{label}不能早于 1949 年 10 月 1 日。"]
+        if message := bounds_message(label, value, earliest=EARLIEST_HISTORIC_DATE):
+            errors[field] = [message]
         return value
     try:
         return _date(datetime.date.fromisoformat(str(value)), field, errors, label, required=required)

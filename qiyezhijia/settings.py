@@ -7,6 +7,7 @@ message transport; malformed values stop the process at start.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -95,6 +96,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # SECURITY.md §6: a NUL byte in the path, query string or a form is a 400 before anything reads it.
+    "core.input.RejectMalformedInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -112,7 +115,11 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy (django-csp 4; CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # An unhandled exception under /api/ answers the contract's JSON 500 (logged), not an HTML page.
+    "core.input.ApiServerErrorMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the login page with the lockout message.
     "axes.middleware.AxesMiddleware",
 ]
@@ -300,6 +307,16 @@ MEDIA_ROOT = Path(env_str("QYZJ_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# At most 10 files per request (core.files: the forms' and the API's own message); Django refuses beyond this backstop.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+# Every upload passes a virus scanner (core.scanning, SECURITY.md §6): ClamAV's clamd over its unix socket when
+# CLAMD_SOCKET is set; otherwise none (production then logs a warning at every start).
+CLAMD_SOCKET = env_str("CLAMD_SOCKET", "").strip()
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30, minimum=1)
+VIRUS_SCANNER = env_str(
+    "QYZJ_VIRUS_SCANNER", "core.scanning.ClamdScanner" if CLAMD_SOCKET else "core.scanning.NoopScanner"
+)
 
 # --- Email -------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -347,6 +364,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON without NUL and at most 32 levels deep (core.input); forms as DRF parses them.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.input.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "安顺市“企业之家”联合服务平台 API",
@@ -381,12 +404,44 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if IS_PRODUCTION:
+    # HTTPS only, by default (SECURITY.md §6); each can be turned off for a deployment that must (e.g. HSTS while
+    # trying a new domain), never silently.
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0, minimum=0)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (the default). A deployment whose proxy does not
+    # set it sets DJANGO_SECURE_PROXY_SSL_HEADER= (empty); another header name: e.g. HTTP_X_FORWARDED_SCHEME.
+    _proxy_header = env_str("DJANGO_SECURE_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO").strip()
+    SECURE_PROXY_SSL_HEADER = (_proxy_header, "https") if _proxy_header else None
+    # /healthz/ is probed over plain HTTP inside the cluster.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+
+# Content-Security-Policy (django-csp 4): scripts and everything else from the platform itself, no inline script
+# (templates load static/js/*.js; data for charts travels in <script type="application/json">). Styles allow
+# 'unsafe-inline' because templates use style="" attributes for small layout tweaks; no script can be injected that way.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if SSO_ENABLED:
+    # The login hands over to the provincial identity provider (a redirect after a form is held to form-action).
+    _idp = urlsplit(OIDC_OP_AUTHORIZATION_ENDPOINT)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idp.scheme}://{_idp.netloc}")
 
 # --- Login security (SECURITY.md §2) ------------------------------------------
 # Lockout (django-axes): 5 failed logins for one account or from one address lock it for 30 minutes. Axes keeps

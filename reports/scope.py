@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.access import require_role
 from accounts.models import Department, Domain, Region
 from accounts.roles import REPORT_READERS
+from core.dates import bounds_message
 from reports.kpis import Scope
 from tickets.models.demand import Channel
 from tickets.models.ticket import Category
@@ -33,10 +34,14 @@ def readable_regions(user) -> list[Region]:
 
 def _date(value: str, field: str, label: str, errors: dict) -> date | None:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         errors[field] = [f"{label}格式不正确，应为 YYYY-MM-DD，例如 2026-01-31。"]
         return None
+    if message := bounds_message(label, day):
+        errors[field] = [message]
+        return None
+    return day
 
 
 def _flag(params, name: str, label: str, errors: dict, default: bool) -> bool:

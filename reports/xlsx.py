@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from io import BytesIO
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -11,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.xlsx import workbook_bytes
 from reports.kpis import RATE_NAMES
 from reports.ledger import LEDGER_HEADERS, local
 
@@ -49,9 +49,7 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list],
 
 
 def _response(workbook: Workbook, filename: str) -> HttpResponse:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 

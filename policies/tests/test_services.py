@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import Role
 from accounts.tests.factories import EnterpriseUserFactory, UserFactory, department
 from core.errors import Conflict
+from core.tests.test_files import ooxml
 from enterprises.models import Tag
 from policies import services
 from policies.models import Policy, PolicyAttachment
@@ -259,9 +260,10 @@ def test_another_department_may_not_withdraw(fgw_handler):
 # --- attachments -------------------------------------------------------------------------------------------------
 def test_attach_a_file(gxj_handler):
     policy = create(gxj_handler)
-    upload = SimpleUploadedFile("申报表.docx", b"PK\x03\x04 form", content_type="application/msword")
+    content = ooxml("word")  # a real .docx package: the content must match the extension (core.files)
+    upload = SimpleUploadedFile("申报表.docx", content, content_type="application/msword")
     attachment = services.attachment_add(actor=gxj_handler, policy=policy, upload=upload)
-    assert attachment.original_name == "申报表.docx" and attachment.size == len(b"PK\x03\x04 form")
+    assert attachment.original_name == "申报表.docx" and attachment.size == len(content)
 
 
 def test_a_bad_file_is_refused(gxj_handler):

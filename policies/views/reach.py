@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.dates import DateBoundsValidator
 from core.errors import Conflict
 from core.forms import StyledForm
 from core.pagination import paginate
@@ -56,6 +57,7 @@ class BeneficiaryImportForm(StyledForm):
 class DisburseForm(StyledForm):
     on = forms.DateField(
         label="兑付日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[DateBoundsValidator("兑付日期")],
         error_messages={"required": "请填写兑付日期。", "invalid": "兑付日期格式不正确，应为 YYYY-MM-DD。"},
     )
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,6 +36,7 @@ from tickets.models import ConsultRequest, Demand
 from tickets.models.demand import Channel
 from tickets.pii import reveal_requester_phone
 from tickets.selectors import demand_for_user, demands_visible_to
+from tickets.submissions import IDEMPOTENCY_HEADER, once, valid_key
 from tickets.workflow.policy_link import demand_register_linked
 
 
@@ -160,28 +167,51 @@ class DemandListView(ContractErrors, generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(summary="登记诉求", request=RegisterBody, responses={201: DemandSerializer, 200: DemandSerializer})
+    @extend_schema(
+        summary="登记诉求", request=RegisterBody, responses={201: DemandSerializer, 200: DemandSerializer},
+        parameters=[OpenApiParameter(
+            IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER,
+            description="可选。8～128 位字母、数字或 - _ . :；同一用户 24 小时内以同一键重复提交时返回首次的响应，不重复登记。",
+        )],
+    )
     def post(self, request):
+        raw_key = request.headers.get(IDEMPOTENCY_HEADER)
+        key = valid_key(raw_key)
+        if raw_key is not None and key is None:
+            raise ValidationError({IDEMPOTENCY_HEADER: ["Idempotency-Key 应为 8～128 位字母、数字或 - _ . : 字符。"]})
         body = RegisterBody(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         enterprise = data.pop("enterprise") or {}
         requester = data.pop("requester") or {}
-        demand, created = demand_register_linked(
-            actor=request.user,
-            enterprise_name=enterprise.get("name"),
-            enterprise_uscc=enterprise.get("uscc"),
-            requester_name=requester.get("name"),
-            requester_phone=requester.get("phone"),
-            complex_=data.pop("complex"),
-            **data,
-        )
-        if created:
-            return Response(represent_demand(request, demand.pk, base=Demand.objects.all()), status=201)
-        if not demands_visible_to(request.user).filter(pk=demand.pk).exists():
-            # Someone else's demand already carries this reference: say so without showing it.
-            raise Conflict(f"“{Channel(demand.channel).label}”渠道的外部编号“{demand.external_ref}”已由他人登记。")
-        return Response(represent_demand(request, demand.pk), status=200)
+        created = {}
+
+        def create():
+            demand, created["now"] = demand_register_linked(
+                actor=request.user,
+                enterprise_name=enterprise.get("name"),
+                enterprise_uscc=enterprise.get("uscc"),
+                requester_name=requester.get("name"),
+                requester_phone=requester.get("phone"),
+                complex_=data.pop("complex"),
+                **data,
+            )
+            return demand
+
+        def respond(demand) -> tuple[int, dict]:
+            if created["now"]:
+                return 201, represent_demand(request, demand.pk, base=Demand.objects.all())
+            if not demands_visible_to(request.user).filter(pk=demand.pk).exists():
+                # Someone else's demand already carries this reference: say so without showing it.
+                raise Conflict(f"“{Channel(demand.channel).label}”渠道的外部编号“{demand.external_ref}”已由他人登记。")
+            return 200, represent_demand(request, demand.pk)
+
+        demand, row, _created = once(request.user, "api:demands", key, create, respond)
+        if row is not None and row.status is not None:
+            # The first response again (the key's retry, or this request itself).
+            return Response(row.body, status=row.status)
+        status, payload = respond(demand)
+        return Response(payload, status=status)
 
 
 class DemandDetailView(ContractErrors, APIView):

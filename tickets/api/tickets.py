@@ -21,6 +21,7 @@ from core.api import (
     NoBody,
     NoteBody,
     ReasonBody,
+    bounded_date,
     choice_filters,
     code,
     text,
@@ -101,7 +102,7 @@ class SupervisionOut(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     trigger = serializers.ChoiceField(choices=supervision.SupervisionTrigger.choices, read_only=True)
     form = serializers.ChoiceField(choices=supervision.SupervisionForm.choices, read_only=True)
-    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.CharField(source="department.code", read_only=True)
     due_at = serializers.DateTimeField(read_only=True)
     answered_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
@@ -259,8 +260,7 @@ class LeadBody(serializers.Serializer):
 
 
 def _date(**kwargs) -> serializers.DateField:
-    return serializers.DateField(required=False, allow_null=True, default=None,
-                                 error_messages={"invalid": "日期格式不正确，应为 YYYY-MM-DD。"}, **kwargs)
+    return bounded_date(**kwargs)
 
 
 def _flag(**kwargs) -> serializers.BooleanField:

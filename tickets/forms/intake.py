@@ -11,7 +11,8 @@ from django.utils import timezone
 from accounts import uscc as uscc_rules
 from accounts.models import Department, Domain
 from accounts.roles import FIRST_CONTACT_NAMERS
-from core.forms import MultipleFileField, StyledForm
+from core.dates import DateBoundsValidator
+from core.forms import MultipleFileField, OneTimeTokenMixin, StyledForm
 from tickets import rules, workflow
 from tickets.models import Demand
 from tickets.models.demand import Channel
@@ -67,7 +68,7 @@ def service_item_initial(code) -> tuple[dict, object]:
     return {"service_item": item.code, "title": f"关于“{item.name}”："[:120], "domain": item.domain.code}, item
 
 
-class SubmitDemandForm(StyledForm):
+class SubmitDemandForm(OneTimeTokenMixin, StyledForm):
     """An enterprise's online demand (channel `online`); the enterprise comes from the account."""
 
     title = title_field()
@@ -112,7 +113,7 @@ class WithdrawForm(StyledForm):
     )
 
 
-class RegisterDemandForm(StyledForm):
+class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
     """Staff register a demand received on a channel (SPEC §3). Which fields appear depends on the role."""
 
     channel = forms.ChoiceField(label="渠道", error_messages={**_required("渠道", "选择"), "invalid_choice": "请选择有效的渠道。"})
@@ -121,6 +122,7 @@ class RegisterDemandForm(StyledForm):
         input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         error_messages={**_required("收到时间"), "invalid": "请按“年-月-日 时:分”填写收到时间。"},
+        validators=[DateBoundsValidator("收到时间")],
         help_text="渠道收到该诉求的时间（北京时间），不能晚于现在。",
     )
     external_ref = forms.CharField(

@@ -10,6 +10,7 @@ from django import forms
 
 from accounts.forms import DepartmentChoiceField, DepartmentsChoiceField
 from accounts.models import Department
+from core.dates import DateBoundsValidator
 from core.forms import NOTE_LIMIT, FilterForm, StyledForm, optional_choice, textarea
 from tickets.models import Demand, Ticket
 from tickets.models.demand import Channel, ConsentMethod, RejectReason
@@ -73,6 +74,7 @@ class MergeDecisionForm(TriageDecision):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
         error_messages={"required": "请填写诉求人同意的时间。", "invalid": "请按“年-月-日 时:分”填写同意时间。"},
+        validators=[DateBoundsValidator("同意时间")],
     )
 
     def __init__(self, *args, targets=None, **kwargs):

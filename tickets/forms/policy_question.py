@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import StyledForm
+from core.forms import OneTimeTokenMixin, StyledForm
 from tickets import workflow
 from tickets.forms.intake import content_field, title_field
 
 
-class PolicyQuestionForm(StyledForm):
+class PolicyQuestionForm(OneTimeTokenMixin, StyledForm):
     title = title_field()
     content = content_field()
     requester_name = forms.CharField(label="联系人", max_length=64,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from accounts import uscc as uscc_rules
 from accounts.models import Region
-from core.forms import MultipleFileField, StyledForm, required_choice
+from core.forms import MultipleFileField, OneTimeTokenMixin, StyledForm, required_choice
 from enterprises.phonecodes import PhoneCodeError, normalize_mobile
 from tickets.forms.intake import (
     content_field,
@@ -23,7 +23,7 @@ MODES = [
 ]
 
 
-class PublicDemandForm(StyledForm):
+class PublicDemandForm(OneTimeTokenMixin, StyledForm):
     """What a visitor types. The act (workflow.demand_submit_public) checks the rules again and the SMS code."""
 
     mode = required_choice("提交方式", MODES, radio=True)

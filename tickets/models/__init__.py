@@ -1,5 +1,5 @@
 from tickets.models.common import Attachment, TimelineEntry
-from tickets.models.demand import ConsultRequest, Demand, DemandEvent, ProvincialEscalation
+from tickets.models.demand import ConsultRequest, Demand, DemandEvent, ProvincialEscalation, SubmissionKey
 from tickets.models.figures import DemandDay, TicketDay
 from tickets.models.handling import (
     Callback,
@@ -24,6 +24,7 @@ __all__ = [
     "Rating",
     "Review",
     "SamplingBatch",
+    "SubmissionKey",
     "TerminationRequest",
     "Ticket",
     "TicketCoDepartment",

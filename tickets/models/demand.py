@@ -3,16 +3,19 @@
 from functools import cached_property
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from tickets import rules
-from tickets.models.common import TimelineEntry
+from core.dates import datetime_bounds_q
 from core.fields import EncryptedTextField
 from core.search import document
+from tickets import rules
+from tickets.models.common import TimelineEntry
 from workcalendar.clocks import Clock
 
 
@@ -177,6 +180,15 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
                 name="demand_received_before_registered",
                 violation_error_message=_("收到时间不能晚于登记时间。"),
             ),
+            # SECURITY.md §6: no year 1 (PostgreSQL would keep a year that Python cannot read back).
+            models.CheckConstraint(
+                condition=datetime_bounds_q("received_at"), name="demand_received_at_bounds",
+                violation_error_message=_("收到时间不能早于 2000 年 1 月 1 日。"),
+            ),
+            models.CheckConstraint(
+                condition=datetime_bounds_q("consent_at", nullable=True), name="demand_consent_at_bounds",
+                violation_error_message=_("同意时间不能早于 2000 年 1 月 1 日。"),
+            ),
         ]
         indexes = [
             models.Index(fields=["region", "state", "triage_due_at"]),
@@ -307,3 +319,29 @@ class DemandEvent(TimelineEntry):
     class Meta(TimelineEntry.Meta):
         verbose_name = _("诉求时间线")
         verbose_name_plural = _("诉求时间线")
+
+
+class SubmissionKey(models.Model):
+    """One creation of a demand per key (SECURITY.md §6, double submission): the API's `Idempotency-Key` header or a
+    web form's one-time token. A second request with the same key (same user, same place) within 24 hours gets the
+    first result again — the API its first response, the web a redirect to the demand — and creates nothing."""
+
+    scope = models.CharField(_("提交位置"), max_length=40)
+    key = models.CharField(_("幂等键"), max_length=128)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    demand = models.ForeignKey(Demand, verbose_name=_("诉求"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    status = models.PositiveSmallIntegerField(_("首次响应状态码"), null=True, blank=True)
+    body = models.JSONField(_("首次响应内容"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("防重复提交记录")
+        verbose_name_plural = _("防重复提交记录")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "user"], name="submission_key_once"),
+            models.UniqueConstraint(
+                fields=["scope", "key"], condition=Q(user__isnull=True), name="submission_key_once_anonymous"
+            ),
+        ]

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import date_bounds_q
+
 
 class Decision(models.TextChoices):
     PENDING = "pending", _("待审批")
@@ -63,7 +65,11 @@ class ExtensionRequest(_Request):
             models.UniqueConstraint(
                 fields=["ticket"], condition=Q(state="pending"), name="one_pending_extension_per_ticket",
                 violation_error_message=_("该工单已有待审批的延期申请。"),
-            )
+            ),
+            models.CheckConstraint(
+                condition=date_bounds_q("due_date"), name="extension_due_date_bounds",
+                violation_error_message=_("承诺办结日期应在 2000 年至 2099 年之间。"),
+            ),
         ]
 
 
@@ -176,3 +182,9 @@ class Review(models.Model):
         verbose_name = _("复查复核")
         verbose_name_plural = _("复查复核")
         ordering = ["requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=date_bounds_q("rectify_due_date", nullable=True), name="review_rectify_due_date_bounds",
+                violation_error_message=_("整改期限应在 2000 年至 2099 年之间。"),
+            ),
+        ]

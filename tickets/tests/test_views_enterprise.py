@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.tests.factories import EnterpriseUserFactory
+from enterprises.tests.helpers import PNG
 from tickets import workflow
 from tickets.models import Attachment, Demand
 from tickets.tests.helpers import register
@@ -66,7 +67,7 @@ def test_own_phone_is_preferred_to_the_enterprise_phone(client, enterprise_user)
 def test_submitting_registers_an_online_demand_and_shows_its_status_page(client, enterprise_user):
     client.force_login(enterprise_user)
     with time_machine.travel(datetime(2026, 9, 18, 10, 0, tzinfo=SH), tick=False):
-        response = client.post(SUBMIT, {**_form(), "files": [_pdf(), _pdf("现场照片.png")]}, follow=True)
+        response = client.post(SUBMIT, {**_form(), "files": [_pdf(), SimpleUploadedFile("现场照片.png", PNG, content_type="image/png")]}, follow=True)
     demand = Demand.objects.get()
     assert response.redirect_chain[-1][0] == reverse("tickets:demand_detail", args=[demand.pk])
     assert (demand.channel, demand.enterprise, demand.state) == ("online", enterprise_user.enterprise, "registered")

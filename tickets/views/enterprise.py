@@ -10,7 +10,7 @@ from accounts.access import role_required
 from accounts.models import Role
 from core.pagination import paginate
 from core.web import apply_errors
-from tickets import workflow
+from tickets import submissions, workflow
 from tickets.forms.intake import SubmitDemandForm, service_item_initial
 from tickets.models.demand import Channel
 from tickets.selectors import demands_visible_to
@@ -31,7 +31,7 @@ def submit(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                demand, _ = workflow.demand_register(
+                demand, _row, created = submissions.once(user, "web:enterprise-submit", submissions.form_token(form), lambda: workflow.demand_register(
                     actor=user,
                     channel=Channel.ONLINE,
                     title=data["title"],
@@ -41,10 +41,13 @@ def submit(request):
                     requester_phone=data["requester_phone"],
                     files=data["files"],
                     service_item=data["service_item"] or None,
-                )
+                )[0])
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
+                if not created:
+                    messages.info(request, submissions.already_submitted_message(demand))
+                    return redirect("tickets:demand_detail", pk=demand.pk)
                 messages.success(
                     request,
                     f"诉求已提交，编号 {demand.number}。联合服务办公室将在 1 个工作日内研判，"

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import role_required
 from accounts.roles import REGISTRARS
 from core.web import apply_errors
-from tickets import workflow
+from tickets import submissions, workflow
 from tickets.forms.intake import RegisterDemandForm
 from tickets.models.demand import Channel
 from tickets.selectors import demands_visible_to
@@ -35,12 +35,21 @@ def register(request):
     if request.method == "POST":
         form = RegisterDemandForm(request.POST, request.FILES, user=user)
         if form.is_valid():
+            outcome = {}
+
+            def create():
+                demand, outcome["created"] = workflow.demand_register(actor=user, **form.workflow_arguments())
+                return demand
+
             try:
-                demand, created = workflow.demand_register(actor=user, **form.workflow_arguments())
+                demand, _row, fresh = submissions.once(user, "web:register", submissions.form_token(form), create)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                if created:
+                if not fresh:
+                    messages.info(request, submissions.already_submitted_message(demand))
+                    return redirect("tickets:demand_detail", pk=demand.pk)
+                if outcome["created"]:
                     messages.success(request, _registered_message(demand))
                     return redirect("tickets:demand_detail", pk=demand.pk)
                 channel = Channel(demand.channel).label

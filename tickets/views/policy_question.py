@@ -12,6 +12,7 @@ from accounts.access import role_required
 from accounts.models import Role
 from core.web import apply_errors
 from policies.selectors import published_policy
+from tickets import submissions
 from tickets.forms.policy_question import PolicyQuestionForm
 from tickets.workflow.policy_link import ask_about_policy
 
@@ -31,12 +32,17 @@ def ask(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                demand = ask_about_policy(actor=user, policy=policy, title=data["title"], content=data["content"],
-                                          requester_name=data["requester_name"],
-                                          requester_phone=data["requester_phone"])
+                demand, _row, created = submissions.once(
+                    user, "web:policy-question", submissions.form_token(form),
+                    lambda: ask_about_policy(actor=user, policy=policy, title=data["title"], content=data["content"],
+                                             requester_name=data["requester_name"],
+                                             requester_phone=data["requester_phone"]))
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
+                if not created:
+                    messages.info(request, submissions.already_submitted_message(demand))
+                    return redirect("tickets:demand_detail", pk=demand.pk)
                 messages.success(request, f"咨询已提交，编号 {demand.number}。联合服务办公室将在 1 个工作日内研判，"
                                           "之后由政策发布部门或相关部门答复。")
                 return redirect("tickets:demand_detail", pk=demand.pk)

@@ -8,6 +8,7 @@ the per-phone and per-address daily caps of enterprises.phonecodes), look-ups pe
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -19,7 +20,7 @@ from core.ratelimit import RateLimit, client_ip, rate_limited, too_many_requests
 from core.web import apply_errors
 from enterprises.models import PhoneCode
 from enterprises.phonecodes import PhoneCodeError, normalize_mobile, phone_code_send
-from tickets import workflow
+from tickets import submissions, workflow
 from tickets.forms.intake import service_item_initial
 from tickets.forms.public import PublicDemandForm, TrackForm
 from tickets.models import Ticket
@@ -104,15 +105,34 @@ def _submit(request, form: PublicDemandForm):
     if not verdict.allowed:
         return too_many_requests(request, verdict.retry_after)
     if form.is_valid():
+        token = submissions.form_token(form)
+        issued = {}
+
+        def create():
+            demand, issued["code"] = workflow.demand_submit_public(**form.act_arguments())
+            return demand
+
         try:
-            demand, code = workflow.demand_submit_public(**form.act_arguments())
+            demand, _row, created = submissions.once(None, "web:public-submit", token, create)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            if created:
+                sent = "1" if demand.requester_phone else "0"
+                done_value = f"{demand.number}:{issued['code']}:{sent}"
+                if token:
+                    # A double click: the browser shows the second response, which must carry the code too. Kept
+                    # server-side as long as the cookie lives (the database keeps only the code's digest).
+                    cache.set(f"{DONE_COOKIE}:{token}", done_value, 600)
+            else:
+                done_value = cache.get(f"{DONE_COOKIE}:{token}")
+                if done_value is None:
+                    messages.info(request, f"{submissions.already_submitted_message(demand)}"
+                                           "请凭首次提交后显示的查询码查询办理进度。")
+                    return redirect("tickets:track")
             response = redirect("tickets:public_done")
-            sent = "1" if demand.requester_phone else "0"
             response.set_signed_cookie(
-                DONE_COOKIE, f"{demand.number}:{code}:{sent}", salt=DONE_SALT, max_age=600, path=DONE_PATH,
+                DONE_COOKIE, done_value, salt=DONE_SALT, max_age=600, path=DONE_PATH,
                 secure=request.is_secure(), httponly=True, samesite="Lax",
             )
             return response

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import years_later
 from core.errors import Conflict, PermissionDenied, field_error
-from core.files import validate_upload
+from core.files import validate_uploads
 from supervision import services as supervision
 from tickets import figures, notices, rules
 from tickets.models import Attachment, Callback, Rating, Review, SamplingBatch, Ticket
@@ -47,11 +48,10 @@ def ticket_close(*, actor: User, ticket: Ticket, standard: str, result: str, exp
         errors["explanation"] = ["部分解决或难以解决的，须书面释明原因。"]
     if standard == ClosureStandard.LEGAL_ROUTE and not explanation:
         errors["explanation"] = ["应通过法定途径解决的，须书面给出解决路径。"]
-    for upload in files:
-        try:
-            validate_upload(upload, "files")
-        except ValidationError as exc:
-            errors.setdefault("files", []).extend(exc.messages)
+    try:
+        validate_uploads(files, "files")
+    except ValidationError as exc:
+        errors.setdefault("files", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     missing = [link.department.name for link in ticket.co_links.select_related("department") if not link.feedback_at]
@@ -174,6 +174,8 @@ def ticket_review(*, actor: User, ticket: Ticket, outcome: str, opinion: str, du
             errors["due_date"] = ["责令整改时请填写整改期限。"]
         elif due_date <= timezone.localdate():
             errors["due_date"] = ["整改期限必须晚于今天。"]
+        elif due_date > years_later(timezone.localdate(), 1):
+            errors["due_date"] = ["整改期限不能晚于一年以后。"]
     if errors:
         raise ValidationError(errors)
     review = ticket.reviews.select_for_update().filter(outcome="").order_by("-requested_at").first()

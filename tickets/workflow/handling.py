@@ -8,9 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core.dates import years_later
 from core.errors import Conflict, PermissionDenied, field_error
 from tickets import notices, rules
-from tickets.models import ExtensionRequest, ProvincialEscalation, TerminationRequest, Ticket, TicketCoDepartment
+from tickets.models import (
+    ExtensionRequest,
+    ProvincialEscalation,
+    TerminationRequest,
+    Ticket,
+    TicketCoDepartment,
+)
 from tickets.models.handling import Decision, TerminationReason
 from tickets.workflow._shared import (
     authorize,
@@ -90,6 +97,9 @@ def ticket_request_extension(*, actor: User, ticket: Ticket, due_date, reason: s
     current = timezone.localdate(ticket.handle_due_at)
     if due_date <= current:
         raise field_error("due_date", f"承诺办结日期必须晚于当前办理期限（{current:%Y-%m-%d}）。")
+    latest = years_later(current, 1)
+    if due_date > latest:
+        raise field_error("due_date", f"承诺办结日期不能晚于 {latest:%Y-%m-%d}（当前办理期限后一年）。")
     if ticket.extensions.filter(state=Decision.PENDING).exists():
         raise Conflict("该工单已有待审批的延期申请。")
     request = ExtensionRequest.objects.create(

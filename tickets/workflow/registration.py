@@ -16,8 +16,9 @@ from accounts.models import Department, Domain, Enterprise, Region, Role, User
 from accounts.roles import FIRST_CONTACT_NAMERS
 from catalogue.models import ServiceItem
 from catalogue.selectors import published_item_or_none
+from core.dates import bounds_message
 from core.errors import PermissionDenied
-from core.files import validate_upload
+from core.files import validate_uploads
 from core.models import next_number
 from enterprises.models import PhoneCode
 from enterprises.phonecodes import PhoneCodeError, normalize_mobile, phone_code_check
@@ -26,7 +27,13 @@ from tickets import figures, notices, rules, tracking
 from tickets.models import Attachment, Demand, Ticket
 from tickets.models.demand import Channel
 from tickets.models.ticket import Category
-from tickets.workflow._shared import PHONE_RE, demand_event, office_host, pick_department, save_demand
+from tickets.workflow._shared import (
+    PHONE_RE,
+    demand_event,
+    office_host,
+    pick_department,
+    save_demand,
+)
 from tickets.workflow.attachments import store_file
 from tickets.workflow.dispatch import create_ticket, sign_at_once
 from workcalendar.workdays import start_clock
@@ -275,6 +282,8 @@ def _check_fields(intake: _Intake, errors: Errors, *, now: datetime, received_gi
     if received_given:
         if timezone.is_naive(intake.received_at):
             errors["received_at"] = ["收到时间必须带时区。"]
+        elif message := bounds_message("收到时间", intake.received_at):
+            errors["received_at"] = [message]
         elif intake.received_at > now:
             errors["received_at"] = ["收到时间不能晚于当前时间。"]
     try:
@@ -284,11 +293,10 @@ def _check_fields(intake: _Intake, errors: Errors, *, now: datetime, received_gi
     except ValidationError as exc:
         errors.update(exc.message_dict)
     _check_service_item(intake, errors)
-    for upload in intake.files:
-        try:
-            validate_upload(upload, "files")
-        except ValidationError as exc:
-            errors.setdefault("files", []).extend(exc.messages)
+    try:
+        validate_uploads(intake.files, "files")
+    except ValidationError as exc:
+        errors.setdefault("files", []).extend(exc.messages)
 
 
 def _check_service_item(intake: _Intake, errors: Errors) -> None:

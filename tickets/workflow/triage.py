@@ -13,10 +13,17 @@ from django.utils import timezone
 
 from accounts.models import Department, User
 from accounts.roles import CONSULTEES
+from core.dates import bounds_message
 from core.errors import Conflict, PermissionDenied, field_error
-from core.files import validate_upload
+from core.files import validate_uploads
 from tickets import notices
-from tickets.models import Attachment, ConsultRequest, Demand, ProvincialEscalation, Ticket
+from tickets.models import (
+    Attachment,
+    ConsultRequest,
+    Demand,
+    ProvincialEscalation,
+    Ticket,
+)
 from tickets.models.demand import Channel, ConsentMethod, RejectReason
 from tickets.models.ticket import Category
 from tickets.workflow._shared import (
@@ -117,6 +124,8 @@ def demand_merge(*, actor: User, demand: Demand, into, consent: dict | None = No
         errors["consent.method"] = ["请选择同意方式：电话、线上确认、当面或书面。"]
     if at is None:
         errors["consent.at"] = ["请填写诉求人同意的时间。"]
+    elif isinstance(at, datetime) and (message := bounds_message("同意时间", at)):
+        errors["consent.at"] = [message]
     elif isinstance(at, datetime) and at > timezone.now():
         errors["consent.at"] = ["同意时间不能晚于当前时间。"]
     if errors:
@@ -160,8 +169,7 @@ def demand_supply_materials(*, actor: User, demand: Demand, content: str, files:
     demand = lock_demand(demand)
     authorize(demand, "supply_materials", actor, "补充材料")
     content = required_text(content, "content", "补充说明")
-    for upload in files:
-        validate_upload(upload, "files")
+    validate_uploads(files, "files")
     before = demand.state
     now = timezone.now()
     demand.supply_materials()
