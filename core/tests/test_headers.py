@@ -52,8 +52,15 @@ def test_no_template_has_an_inline_script_or_event_handler():
     assert found == []
 
 
+# Production refuses to start without the personal-information keys (core/tests/test_crypto.py): give it two.
+PII_KEYS = {
+    "QYZJ_PII_KEY": "cHJvZHVjdGlvbi10ZXN0LWVuY3J5cHRpb24ta2V5MDE=",
+    "QYZJ_PII_HASH_KEY": "cHJvZHVjdGlvbi10ZXN0LWhhc2hpbmctLS1rZXktMDE=",
+}
+
+
 def _deploy_check(**env) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "DJANGO_ENV": "production", "DJANGO_ALLOWED_HOSTS": "qyzj.example.gov.cn",
+    environment = {**os.environ, **PII_KEYS, "DJANGO_ENV": "production", "DJANGO_ALLOWED_HOSTS": "qyzj.example.gov.cn",
                    "DJANGO_SECRET_KEY": "q7Wm2Lx9Pz4Rk8Vn1Bc6Hd3Jf5Gs0Ty-only-for-the-deploy-check-test!", **env}
     # Set by the browser tests' plugin in this process; never in a deployment.
     for name in ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):
@@ -71,7 +78,7 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_production_defaults_are_https_only():
     code = ("from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
             "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_PROXY_SSL_HEADER)")
-    environment = {**os.environ, "DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "k" * 40,
+    environment = {**os.environ, **PII_KEYS, "DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "k" * 40,
                    "DJANGO_SETTINGS_MODULE": "qiyezhijia.settings"}
     run = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=settings.BASE_DIR,
                          env=environment, capture_output=True, text=True, timeout=120, check=False)

@@ -50,9 +50,9 @@ def test_search_explains_a_missing_or_too_short_keyword(client, q, message):
     assert message in response.content.decode()
 
 
-def test_search_survives_a_nul_byte_and_an_overlong_keyword(client):
+def test_search_refuses_a_nul_byte_and_survives_an_overlong_keyword(client):
     PolicyFactory(title="稳岗补贴政策", state="published")
-    assert client.get(reverse("portal:search"), {"q": "稳岗\x00"}).status_code == 200
+    assert client.get(reverse("portal:search"), {"q": "稳岗\x00"}).status_code == 400  # SECURITY.md §6
     assert client.get(reverse("portal:search"), {"q": "补" * 500}).status_code == 200
 
 
