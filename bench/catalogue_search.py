@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _database import recreate_database  # bench/ is the script's own folder on sys.path
+
 CHUNK = 5000
 ACTS = ["办理", "申请", "变更", "注销", "备案", "核发", "延续", "补办", "年检", "认定", "审批", "登记"]
 OBJECTS = [
@@ -54,17 +56,6 @@ def parse_args():
     if not args.database.replace("_", "").isalnum():
         parser.error("--database 只能包含字母、数字和下划线")
     return args
-
-
-def recreate_database(server: str, name: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(f"{server}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
 
 
 def build(n: int) -> None:

@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _database import recreate_database  # bench/ is the script's own folder on sys.path
+
 RECOMMENDED_INDEXES = [
     "CREATE INDEX IF NOT EXISTS bench_ticket_region_created ON tickets_ticket (region_id, created_at)",
     "CREATE INDEX IF NOT EXISTS bench_ticket_region_signed ON tickets_ticket (region_id, first_signed_at)",
@@ -48,17 +50,6 @@ def parse_args():
     if not args.database.replace("_", "").isalnum():
         parser.error("--database 只能包含字母、数字和下划线")
     return args
-
-
-def recreate_database(server: str, name: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(f"{server}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
 
 
 def fill_defaults(cursor, table: str, given: list[str]) -> tuple[list[str], list[str]]:

@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _database import recreate_database  # bench/ is the script's own folder on sys.path
+
 CHUNK = 5000
 # Sections by weight: manufacturing (C), trade (F), software (I), services (L, M), agriculture (A), building (E), …
 SECTIONS = "C" * 6 + "F" * 4 + "I" * 3 + "L" * 2 + "M" * 2 + "A" * 2 + "E" * 2 + "GHKNOR"
@@ -53,17 +55,6 @@ def parse_args():
     if not args.database.replace("_", "").isalnum():
         parser.error("--database 只能包含字母、数字和下划线")
     return args
-
-
-def recreate_database(server: str, name: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(f"{server}/postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
 
 
 def bench_user():
