@@ -401,6 +401,8 @@ SESSION_IDLE_SECONDS = env_int("QYZJ_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_ABSOLUTE_SECONDS = env_int("QYZJ_SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=300)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", SESSION_ABSOLUTE_SECONDS, minimum=300)
 CSRF_COOKIE_HTTPONLY = True
+# A failed CSRF check answers a Chinese page (or the API's JSON), not Django's English one.
+CSRF_FAILURE_VIEW = "core.errorpages.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

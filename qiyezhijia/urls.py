@@ -33,3 +33,8 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: no inline script (the CSP, SECURITY.md §6).
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# Chinese error pages in the platform layout; JSON under /api/ (core.errorpages).
+handler403 = "core.errorpages.permission_denied"
+handler404 = "core.errorpages.page_not_found"
+handler500 = "core.errorpages.server_error"
