@@ -27,7 +27,7 @@ from trainings.models import Topic, TrainingSession
 
 
 # --- representation ------------------------------------------------------------------------------------------------
-class AttachmentOut(serializers.Serializer):
+class TrainingAttachmentOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="original_name")
     size = serializers.IntegerField()
@@ -41,7 +41,7 @@ class TrainingSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     policies = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    attachments = AttachmentOut(many=True, read_only=True)
+    attachments = TrainingAttachmentOut(many=True, read_only=True)
     seats_left = serializers.IntegerField(help_text="剩余名额")
     signed_up = serializers.SerializerMethodField(help_text="调用者（企业用户）是否已报名")
 
