@@ -236,14 +236,14 @@ class TrainingSignupView(ContractErrors, APIView):
     @extend_schema(summary="报名（企业用户）", request=None,
                    responses={201: TrainingSerializer, 409: OpenApiResponse(description=CONFLICTS)})
     def post(self, request, pk):
-        services.signup(actor=request.user, session=_public(pk))
+        services.signup(actor=request.user, session=selectors.signup_target_or_404(pk))
         return Response(represent(request, pk), status=201)
 
 
 class TrainingSignupCancelView(ContractErrors, APIView):
     @extend_schema(summary="取消报名（企业用户，报名截止前）", request=None, responses=TrainingSerializer)
     def post(self, request, pk):
-        services.signup_cancel(actor=request.user, session=_public(pk))
+        services.signup_cancel(actor=request.user, session=selectors.signup_target_or_404(pk))
         return Response(represent(request, pk))
 
 

@@ -50,6 +50,17 @@ def public_session_or_404(pk) -> TrainingSession:
     return session
 
 
+def signup_target_or_404(pk) -> TrainingSession:
+    """What a sign-up names: a public session, or one cancelled after publication (the answer is then 409 "已取消",
+    not 404). A draft is unknown to everybody but its managers: 404."""
+    try:
+        return (TrainingSession.objects.filter(state__in=(*TrainingSession.PUBLIC_STATES, TrainingSession.State.CANCELLED),
+                                               published_at__isnull=False)
+                .select_related("department", "region").get(pk=pk))
+    except (TrainingSession.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+
+
 def topic_choices() -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in Topic.choices]
 

@@ -266,7 +266,7 @@ def session_cancel(*, actor: User, session: TrainingSession, reason: str) -> Tra
         recipients=people, event="training_cancel", key=f"training-cancel-{session.pk}",
         title=f"培训取消：{session.title}",
         body=f"您报名的“{session.title}”（原定 {starts:%Y-%m-%d %H:%M}）已取消。原因：{reason}",
-        url=session_url(session),
+        url=reverse("trainings:mine"),  # the session's public page is gone; "我的培训" says why
     )
     return session
 

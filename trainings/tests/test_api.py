@@ -124,8 +124,10 @@ def test_signup_409_when_closed_or_cancelled_404_when_draft(ent_user, draft):
     held = SessionFactory(state=S.HELD)
     assert api(ent_user).post(f"/api/v1/trainings/{held.pk}/signup/").status_code == 409
     cancelled = SessionFactory(state=S.CANCELLED)
-    # A cancelled session is no longer public: as for a missing one.
-    assert api(ent_user).post(f"/api/v1/trainings/{cancelled.pk}/signup/").status_code == 404
+    response = api(ent_user).post(f"/api/v1/trainings/{cancelled.pk}/signup/")
+    assert response.status_code == 409 and response.json()["error"] == "这场培训已取消。"
+    assert api(ent_user).post(f"/api/v1/trainings/{cancelled.pk}/signup/cancel/").status_code == 409
+    assert api(ent_user).get(f"/api/v1/trainings/{cancelled.pk}/").status_code == 404
     assert api(ent_user).post(f"/api/v1/trainings/{draft.pk}/signup/").status_code == 404
 
 

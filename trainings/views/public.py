@@ -75,11 +75,13 @@ def session_ics(request, pk: int):
 @require_POST
 @login_required
 def signup(request, pk: int):
-    session = selectors.public_session_or_404(pk)
+    session = selectors.signup_target_or_404(pk)
     try:
         services.signup(actor=request.user, session=session)
     except Conflict as exc:
         messages.error(request, exc.message)
+        if session.state == session.State.CANCELLED:
+            return redirect("trainings:public_list")
     else:
         messages.success(request, "报名成功。培训前一天会提醒您；可在“我的培训”中查看。")
     return redirect("trainings:public_detail", pk=session.pk)
@@ -88,7 +90,7 @@ def signup(request, pk: int):
 @require_POST
 @login_required
 def signup_cancel(request, pk: int):
-    session = selectors.public_session_or_404(pk)
+    session = selectors.signup_target_or_404(pk)
     try:
         services.signup_cancel(actor=request.user, session=session)
     except Conflict as exc:
