@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from accounts.models import User
+from tickets.workflow.policy_link import demand_register_linked
 from trainings.demo import HELD
 from trainings.models import TrainingSession
-from tickets.workflow.policy_link import demand_register_linked
 
 EXTERNAL_REF = "demo-training-question-1"
 
