@@ -99,19 +99,20 @@ def with_figures(queryset: QuerySet[TrainingSession]) -> QuerySet[TrainingSessio
 
 
 def demand_counts(sessions) -> dict[int, dict[str, int]]:
-    """{session id: {demand state: count}} for the sessions' demands (tickets.Demand.training), in one query. The
-    tickets app sits above this one: the reverse relation is read by name, its model never imported."""
+    """{session id: {demand state as a person reads it: count}} for the sessions' demands (tickets.Demand.training),
+    in one query. The tickets app sits above this one: the reverse relation is read by name, its model never
+    imported."""
     ids = [session.pk for session in sessions]
-    if not ids:
-        return {}
-    counts: dict[int, dict[str, int]] = {}
     related = TrainingSession._meta.fields_map.get("demands")
-    if related is None:
-        return counts
-    rows = (related.related_model.objects.filter(training_id__in=ids).values("training_id", "state")
-            .annotate(n=Count("id")).order_by())
+    if not ids or related is None:
+        return {}
+    model = related.related_model
+    labels = dict(model._meta.get_field("state").flatchoices)
+    counts: dict[int, dict[str, int]] = {}
+    rows = model.objects.filter(training_id__in=ids).values("training_id", "state").annotate(n=Count("id")).order_by()
     for row in rows:
-        counts.setdefault(row["training_id"], {})[row["state"]] = row["n"]
+        label = str(labels.get(row["state"], row["state"]))
+        counts.setdefault(row["training_id"], {})[label] = row["n"]
     return counts
 
 

@@ -125,4 +125,4 @@ def test_the_session_page_lists_its_demands_with_their_states(client, organiser,
     assert "培训中收集的诉求（3 件）" in page
     assert demand.number in page and demand.get_state_display() in page
     listing = client.get(reverse("trainings:staff_list")).content.decode()
-    assert "3 件" in listing
+    assert "3 件" in listing and f"{demand.get_state_display()} 3" in listing
