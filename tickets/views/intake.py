@@ -68,16 +68,17 @@ def register(request):
             notice += "已选择的附件需要重新选择。"
         messages.error(request, notice)
     else:
-        form = RegisterDemandForm(user=user, initial=_training_initial(request.GET.get("training"), user))
+        form = RegisterDemandForm(user=user, initial=_training_initial(request.GET.get("training")))
     return render(request, "tickets/register.html", {"form": form, "training": _training_of(form)})
 
 
-def _training_initial(value, user) -> dict:
+def _training_initial(value) -> dict:
     """"登记提问" on a training session's page: the demand is linked to the session, on channel `department`."""
     training = _resolved(value)
     if training is None:
         return {}
-    return {"training": str(training.pk), "channel": TRAINING_CHANNEL, "title": f"培训提问：{training.title}"[:120]}
+    return {"training": str(training.pk), "channel": TRAINING_CHANNEL, "title": f"培训提问：{training.title}"[:120],
+            "first_contact_department": training.department.code}
 
 
 def _training_of(form):

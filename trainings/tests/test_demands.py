@@ -126,3 +126,18 @@ def test_the_session_page_lists_its_demands_with_their_states(client, organiser,
     assert demand.number in page and demand.get_state_display() in page
     listing = client.get(reverse("trainings:staff_list")).content.decode()
     assert "3 件" in listing and f"{demand.get_state_display()} 3" in listing
+
+
+def test_the_office_registers_a_question_with_the_organiser_as_first_contact(client, city_office, held):
+    client.force_login(city_office)
+    form = client.get(f"{reverse('tickets:register')}?training={held.pk}&channel=department").content.decode()
+    assert 'value="anshun-gxj" selected' in form
+    response = client.post(reverse("tickets:register"), {
+        "channel": "department", "received_at": "2026-01-05T09:15", "training": str(held.pk),
+        "first_contact_department": "anshun-gxj", "enterprise_name": "安顺黔中机械有限公司",
+        "enterprise_uscc": valid_uscc(31), "requester_name": "王先生", "requester_phone": "13800000000",
+        "title": "培训提问：担保费补助", "content": "现场提问：担保费补助比例？", "domain": "tax",
+    })
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    demand = Demand.objects.get()
+    assert demand.training == held and demand.first_contact_department.code == "anshun-gxj"
