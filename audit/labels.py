@@ -27,6 +27,16 @@ ACTION_LABELS: dict[str, str] = {
     "admin.delete": "后台删除",
     "permission.denied": "越权访问被拒绝（403）",
     "audit.export": "导出审计记录",
+    "training.create": "新建宣讲培训",
+    "training.update": "修改宣讲培训",
+    "training.publish": "发布宣讲培训",
+    "training.hold": "标记培训已举办",
+    "training.cancel": "取消宣讲培训",
+    "training.attachment": "上传培训资料",
+    "training.attendance": "登记培训出席",
+    "training.signup": "报名培训",
+    "training.signup_cancel": "取消培训报名",
+    "training.feedback": "评价培训",
 }
 
 WORKFLOW_PREFIX = "workflow."

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "enterprises",
     "catalogue",
     "policies",
+    "trainings",
     "supervision",
     "tickets",
     "deadlines",
@@ -207,6 +208,8 @@ CELERY_BEAT_SCHEDULE = {
     # How many verified enterprises each published policy fits, recounted for the departments' figures (OUTREACH §2).
     "recount-policy-matches": {"task": "policies.push.recount_matches", "schedule": crontab(hour=3, minute=10)},
     # Email and SMS left pending past their due time (a lost message, a dead worker) are queued again (SECURITY.md §7).
+    # Registrants of tomorrow's training sessions are reminded once (OUTREACH §3), every morning.
+    "remind-trainings": {"task": "trainings.tasks.send_training_reminders", "schedule": crontab(hour=9, minute=0)},
     "requeue-stuck-deliveries": {"task": "notifications.tasks.requeue_stuck_deliveries", "schedule": 300.0},
 }
 
@@ -388,6 +391,8 @@ SPECTACULAR_SETTINGS = {
         "ReachStatusEnum": "policies.models.Reach.Status",
         "ServiceItemKindEnum": "catalogue.models.Kind",
         "ServiceItemStateEnum": "catalogue.models.ServiceItem.State",
+        "TrainingStateEnum": "trainings.models.TrainingSession.State",
+        "TrainingTopicEnum": "trainings.models.Topic",
     },
 }
 

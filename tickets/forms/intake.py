@@ -176,6 +176,8 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
     )
     complex = forms.BooleanField(label="复杂事项（办理时限 15 个工作日）", required=False)
     files = MultipleFileField(label="附件材料")
+    # A question raised at a training session (OUTREACH §3), carried by the session's id; the act checks it.
+    training = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -264,6 +266,8 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
         }
         if "first_contact_department" in self.fields:
             arguments["first_contact_department"] = data["first_contact_department"]
+        if data.get("training"):
+            arguments["training"] = data["training"]
         if self.may_self_handle and data.get("self_handle"):
             arguments.update(self_handle=True, category=data["category"], complex_=data["complex"])
         return arguments

@@ -151,6 +151,11 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
         "policies.Policy", verbose_name=_("相关政策"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="demands",
     )
+    # A question raised at a policy training session (OUTREACH §3), registered by the organiser.
+    training = models.ForeignKey(
+        "trainings.TrainingSession", verbose_name=_("相关培训"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="demands",
+    )
 
     history = HistoricalRecords()
 

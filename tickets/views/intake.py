@@ -9,12 +9,13 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import role_required
 from accounts.roles import REGISTRARS
 from core.web import apply_errors
-from tickets import submissions, workflow
+from tickets import submissions
 from tickets.forms.intake import RegisterDemandForm
 from tickets.models.demand import Channel
 from tickets.selectors import demands_visible_to
+from tickets.workflow.policy_link import demand_register_linked
+from tickets.workflow.training_link import TRAINING_CHANNEL, resolve_training
 from workcalendar.clocks import due_status
-
 
 
 def _registered_message(demand) -> str:
@@ -38,7 +39,7 @@ def register(request):
             outcome = {}
 
             def create():
-                demand, outcome["created"] = workflow.demand_register(actor=user, **form.workflow_arguments())
+                demand, outcome["created"] = demand_register_linked(actor=user, **form.workflow_arguments())
                 return demand
 
             try:
@@ -67,8 +68,29 @@ def register(request):
             notice += "已选择的附件需要重新选择。"
         messages.error(request, notice)
     else:
-        form = RegisterDemandForm(user=user)
-    return render(request, "tickets/register.html", {"form": form})
+        form = RegisterDemandForm(user=user, initial=_training_initial(request.GET.get("training")))
+    return render(request, "tickets/register.html", {"form": form, "training": _training_of(form)})
+
+
+def _training_initial(value) -> dict:
+    """"登记提问" on a training session's page: the demand is linked to the session, on channel `department`."""
+    training = _resolved(value)
+    if training is None:
+        return {}
+    return {"training": str(training.pk), "channel": TRAINING_CHANNEL, "title": f"培训提问：{training.title}"[:120],
+            "first_contact_department": training.department.code}
+
+
+def _training_of(form):
+    value = form["training"].value() if "training" in form.fields else None
+    return _resolved(value)
+
+
+def _resolved(value):
+    try:
+        return resolve_training(value)
+    except ValidationError:
+        return None
 
 
 urlpatterns = [

@@ -9,6 +9,12 @@ from policies.models import Policy
 from policies.selectors import published_policy
 from tickets.models import Demand
 from tickets.workflow.registration import demand_register
+from tickets.workflow.training_link import (
+    TRAINING_CHANNEL,
+    WRONG_CHANNEL,
+    check_training_link,
+    resolve_training,
+)
 
 POLICY_DOMAIN = "policy"
 BAD_POLICY = "关联的政策不存在或未发布。"
@@ -28,14 +34,21 @@ def resolve_policy(value) -> Policy | None:
     return policy
 
 
-def demand_register_linked(*, policy=None, **kwargs) -> tuple[Demand, bool]:
-    """`demand_register`, linking the new demand to a published policy; every error together, nothing saved when one
-    is wrong. A demand found again by its external reference keeps its own link."""
+def demand_register_linked(*, policy=None, training=None, **kwargs) -> tuple[Demand, bool]:
+    """`demand_register`, linking the new demand to a published policy or a training session (OUTREACH §3: channel
+    `department`, first contact the organiser); every error together, nothing saved when one is wrong. A demand found
+    again by its external reference keeps its own link."""
     errors: dict[str, list[str]] = {}
     try:
         policy = resolve_policy(policy)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    try:
+        training = resolve_training(training)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if training is not None and kwargs.get("channel") != TRAINING_CHANNEL:
+        errors["training"] = [WRONG_CHANNEL]
     with transaction.atomic():
         try:
             demand, created = demand_register(**kwargs)
@@ -43,11 +56,19 @@ def demand_register_linked(*, policy=None, **kwargs) -> tuple[Demand, bool]:
             if not hasattr(exc, "error_dict"):
                 raise
             raise ValidationError({**exc.message_dict, **errors}) from None
+        if created and training is not None and "training" not in errors:
+            wrong = check_training_link(training, channel=demand.channel,
+                                        first_contact_id=demand.first_contact_department_id)
+            if wrong:
+                errors["training"] = wrong
         if errors:
             raise ValidationError(errors)  # leaving the block rolls the registration back
         if created and policy is not None:
             demand.policy = policy
             Demand.objects.filter(pk=demand.pk).update(policy=policy)
+        if created and training is not None:
+            demand.training = training
+            Demand.objects.filter(pk=demand.pk).update(training=training)
     return demand, created
 
 

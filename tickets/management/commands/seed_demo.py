@@ -9,6 +9,8 @@ from catalogue.demo import seed_demo_items
 from enterprises.demo import WAITING, seed_demo_identity
 from policies.demo import seed_demo_policies
 from tickets.demo import seed_demo_tickets
+from tickets.demo_trainings import seed_demo_training_demands
+from trainings.demo import seed_demo_trainings
 
 
 class Command(BaseCommand):
@@ -31,6 +33,9 @@ class Command(BaseCommand):
         self.stdout.write(f"服务事项清单：{catalogue['items']} 项演示事项（本次新建 {catalogue['created']} 项）。")
         policies = seed_demo_policies()
         self.stdout.write(f"惠企政策：{policies['policies']} 项（本次新建 {policies['created']} 项），已向匹配的演示企业推送。")
+        trainings = seed_demo_trainings()
+        questions = seed_demo_training_demands()
+        self.stdout.write(f"宣讲培训：{trainings['trainings']} 场（本次新建 {trainings['created']} 场），培训中收集诉求 {questions} 件。")
         stories = seed_demo_tickets()
         self.stdout.write(f"演示诉求与工单：{stories['scenarios']} 组（本次新建 {stories['created']} 组）。")
         if not quiet_logins:
