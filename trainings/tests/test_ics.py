@@ -2,6 +2,7 @@
 
 import datetime
 
+import icalendar
 import pytest
 from django.urls import reverse
 
@@ -16,7 +17,6 @@ def _unfolded(text: str) -> list[str]:
 
 
 def test_ics_download_parses_back(client):
-    icalendar = pytest.importorskip("icalendar", reason="icalendar 未安装（requirements 需加入 icalendar）")
     session = SessionFactory(state="published", title="融资贷款政策宣讲；第一期，含答疑", venue="安顺市政务服务中心")
     response = client.get(reverse("trainings:ics", args=[session.pk]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
