@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "enterprises",
     "catalogue",
     "policies",
+    "chambers",
     "supervision",
     "tickets",
     "deadlines",
@@ -383,7 +384,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a `kind` or a `state`: name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "chambers.models.Activity.Kind",
         "BeneficiaryStateEnum": "policies.models.Beneficiary.State",
+        "ChamberKindEnum": "chambers.models.Chamber.Kind",
         "PolicyStateEnum": "policies.models.Policy.State",
         "ReachStatusEnum": "policies.models.Reach.Status",
         "ServiceItemKindEnum": "catalogue.models.Kind",

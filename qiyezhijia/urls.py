@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("catalogue.urls")),
     path("", include("tickets.urls")),
     path("", include("policies.urls")),
+    path("", include("chambers.urls")),
     path("", include("supervision.urls")),
     path("reports/", include("reports.urls")),
     path("", include("notifications.urls")),

@@ -176,6 +176,9 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
     )
     complex = forms.BooleanField(label="复杂事项（办理时限 15 个工作日）", required=False)
     files = MultipleFileField(label="附件材料")
+    # The chamber activity the demand was collected at (OUTREACH §4), carried from the activity's "登记诉求".
+    activity = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput,
+                                  error_messages={"invalid": "关联的商会活动无效。", "min_value": "关联的商会活动无效。"})
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -264,6 +267,8 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
         }
         if "first_contact_department" in self.fields:
             arguments["first_contact_department"] = data["first_contact_department"]
+        if data.get("activity"):
+            arguments["activity"] = data["activity"]
         if self.may_self_handle and data.get("self_handle"):
             arguments.update(self_handle=True, category=data["category"], complex_=data["complex"])
         return arguments
