@@ -149,7 +149,7 @@ def activity_for(user, pk) -> Activity:
 def demands_of(activity: Activity):
     """The demands registered at the activity, oldest first (number, title, state)."""
     return activity.demands.order_by("registered_at", "id").only(
-        "id", "number", "title", "state", "registered_at", "activity_id")
+        "id", "number", "title", "state", "registered_at", "registered_by_id", "activity_id")
 
 
 def file_for(user, pk) -> ActivityFile:

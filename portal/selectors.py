@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from catalogue import selectors as catalogue
+from chambers import selectors as chambers
 from policies import selectors as policies
 
 
@@ -12,6 +13,7 @@ def front_page() -> dict:
         "policy_count": policies.public_policies(active=True).count(),
         "latest_items": list(catalogue.published_items().select_related("department").order_by("-published_at")[:6]),
         "item_count": catalogue.published_items().count(),
+        "rotation_entries": list(chambers.current_entries()[:6]),
     }
 
 

@@ -29,6 +29,9 @@ def activity_list(request):
     kind = request.GET.get("kind", "")
     if kind in Activity.Kind.values:
         activities = activities.filter(kind=kind)
+    rotation = request.GET.get("rotation", "")
+    if rotation.isdigit():
+        activities = activities.filter(entry_id=int(rotation))
     chamber_missing = user.role == Role.CHAMBER and rules.chamber_id_of(user) is None
     return render(request, "chambers/activity_list.html", {
         "page": paginate(request, activities), "kind": kind, "kinds": Activity.Kind.choices,
