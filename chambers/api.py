@@ -107,6 +107,11 @@ class RotationBody(serializers.Serializer):
     theme = text()
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class _CodeList(serializers.JSONField):
+    """A list of codes, its shape checked by the act together with every other field (all errors at once)."""
+
+
 class ActivityBody(serializers.Serializer):
     chamber = serializers.JSONField(required=False, allow_null=True, help_text="商会 id")
     kind = text(help_text="|".join(Activity.Kind.values))
@@ -114,8 +119,7 @@ class ActivityBody(serializers.Serializer):
     place = text()
     summary = text()
     rotation = serializers.JSONField(required=False, allow_null=True, help_text="轮值安排 id（须为同一商会的轮值）")
-    departments = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False,
-                                        help_text="参加部门编码，如 anshun-sw")
+    departments = _CodeList(required=False, allow_null=True, help_text="参加部门编码列表，如 [\"anshun-sw\"]")
     enterprises_count = serializers.JSONField(required=False, allow_null=True, help_text="参加企业数（整数）")
 
 
