@@ -11,7 +11,7 @@ class ChambersConfig(AppConfig):
         from core.menu import MenuItem
 
         return [
-            MenuItem(208, "商会轮值计划", "chambers:plan", "calendar-range", READERS),
-            MenuItem(209, "商会轮值活动", "chambers:activities", "people-fill", ACTIVITY_READERS),
-            MenuItem(211, "商会与成员", "chambers:list", "building-gear", READERS),
+            MenuItem(212, "商会轮值计划", "chambers:plan", "calendar-range", READERS),
+            MenuItem(213, "商会轮值活动", "chambers:activities", "people-fill", ACTIVITY_READERS),
+            MenuItem(214, "商会与成员", "chambers:list", "building-gear", READERS),
         ]
