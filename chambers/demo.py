@@ -16,7 +16,13 @@ from django.utils import timezone
 from accounts.demo import ENTERPRISES
 from accounts.models import Region, User
 from chambers import services
-from chambers.models import Activity, Chamber, ChamberMembership, RotationEntry, RotationPlan
+from chambers.models import (
+    Activity,
+    Chamber,
+    ChamberMembership,
+    RotationEntry,
+    RotationPlan,
+)
 
 CHAMBERS = [
     ("安顺市浙江商会", "chamber", "周会长 0851-33218801"),

@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from accounts.models import Role
 from chambers import rules
-from chambers.models import Activity, ActivityFile, Chamber, ChamberMembership, RotationEntry, RotationPlan
+from chambers.models import (
+    Activity,
+    ActivityFile,
+    Chamber,
+    ChamberMembership,
+    RotationEntry,
+    RotationPlan,
+)
 
 NOT_FOUND = "记录不存在或无权查看。"
 ACTIVITY_NOT_FOUND = "活动不存在或无权查看。"

@@ -14,7 +14,14 @@ from django.utils import timezone
 from accounts.models import Department, Region, Role, User
 from audit.services import record
 from chambers import rules
-from chambers.models import Activity, ActivityFile, Chamber, ChamberMembership, RotationEntry, RotationPlan
+from chambers.models import (
+    Activity,
+    ActivityFile,
+    Chamber,
+    ChamberMembership,
+    RotationEntry,
+    RotationPlan,
+)
 from core.dates import bounds_message
 from core.errors import Conflict
 from core.files import ALLOWED_EXTENSIONS, extension, validate_upload

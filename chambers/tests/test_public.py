@@ -26,7 +26,7 @@ def test_rotation_page_shows_the_plan_and_the_current_turn(client, published):
     response = client.get(reverse("chambers:rotation"))
     html = response.content.decode()
     assert response.status_code == 200 and "年初：融资座谈" in html
-    assert [e.theme for e in response.context["current"]][0] == "本期：用工座谈"
+    assert next(e.theme for e in response.context["current"]) == "本期：用工座谈"
     assert 'data-testid="current-rotation"' in html and "轮值中" in html
 
 

@@ -8,7 +8,13 @@ from time_machine import travel
 
 from audit.models import AuditEvent
 from chambers import services
-from chambers.models import Activity, Chamber, ChamberMembership, RotationEntry, RotationPlan
+from chambers.models import (
+    Activity,
+    Chamber,
+    ChamberMembership,
+    RotationEntry,
+    RotationPlan,
+)
 from chambers.tests.factories import ChamberFactory, EntryFactory
 from core.errors import Conflict
 

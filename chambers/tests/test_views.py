@@ -9,7 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from chambers.models import Activity, ActivityFile, Chamber, ChamberMembership, RotationEntry
+from chambers.models import (
+    Activity,
+    ActivityFile,
+    Chamber,
+    ChamberMembership,
+    RotationEntry,
+)
 from chambers.tests.factories import ActivityFactory, EntryFactory, PlanFactory
 from chambers.tests.helpers import png_bytes, register_at
 

@@ -17,7 +17,6 @@ from tickets.workflow.policy_link import CHAMBER_CHANNEL, demand_register_linked
 from workcalendar.clocks import due_status
 
 
-
 def _registered_message(demand) -> str:
     if demand.self_handle and demand.ticket_id:
         return (
