@@ -7,11 +7,13 @@ class ChambersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def menu_items(self):
-        from chambers.rules import ACTIVITY_READERS, READERS
+        from accounts.models import Role
+        from chambers.rules import STAFF_READERS
         from core.menu import MenuItem
 
+        # One entry for the region's staff (the plan page leads to the activities and the chambers; the federation
+        # writes there, the others read); chamber users land on their own chamber's activities.
         return [
-            MenuItem(212, "商会轮值计划", "chambers:plan", "calendar-range", READERS),
-            MenuItem(213, "商会轮值活动", "chambers:activities", "people-fill", ACTIVITY_READERS),
-            MenuItem(214, "商会与成员", "chambers:list", "building-gear", READERS),
+            MenuItem(212, "商会轮值", "chambers:plan", "calendar-range", STAFF_READERS),
+            MenuItem(213, "本商会活动", "chambers:activities", "people-fill", frozenset({Role.CHAMBER})),
         ]
