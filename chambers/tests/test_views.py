@@ -283,3 +283,20 @@ def test_menu_entries_by_role(client, reader, gsl_spec, chamber_user, enterprise
     assert not {"商会轮值", "本商会活动"} & set(labels(enterprise_user))
     html = as_user(client, reader).get(reverse("chambers:plan")).content.decode()
     assert reverse("chambers:activities") in html and reverse("chambers:list") in html
+
+
+def test_chamber_list_reads_a_fixed_number_of_queries(client, gsl_spec, zhejiang, chamber_user,
+                                                      django_assert_max_num_queries):
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory, department
+    from chambers.tests.factories import ChamberFactory
+
+    as_user(client, gsl_spec)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("chambers:list"))
+    for _ in range(4):
+        member = UserFactory(role=Role.CHAMBER, department=department("anshun-gsl"))
+        ChamberMembership.objects.create(user=member, chamber=ChamberFactory(), assigned_by=gsl_spec)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("chambers:list"))
+    assert len(response.context["rows"]) == 5
