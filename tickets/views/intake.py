@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import role_required
 from accounts.roles import REGISTRARS
+from chambers.selectors import activity_for
 from core.web import apply_errors
 from tickets import rules, submissions
 from tickets.forms.intake import RegisterDemandForm
@@ -88,10 +90,6 @@ def _linked_activity(request, form):
 
 
 def _readable_activity(user, pk):
-    from django.http import Http404
-
-    from chambers.selectors import activity_for
-
     try:
         return activity_for(user, pk)
     except (Http404, PermissionDenied):
