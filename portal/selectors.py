@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from catalogue import selectors as catalogue
+from chambers import selectors as chambers
 from policies import selectors as policies
 from trainings import selectors as trainings
 
@@ -14,6 +15,7 @@ def front_page() -> dict:
         "latest_items": list(catalogue.published_items().select_related("department").order_by("-published_at")[:6]),
         "item_count": catalogue.published_items().count(),
         "upcoming_trainings": trainings.upcoming_sessions(limit=5),
+        "rotation_entries": list(chambers.current_entries()[:6]),
     }
 
 

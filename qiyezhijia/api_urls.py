@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("policies.api_reach_urls")),
     path("", include("policies.api_urls")),
     path("", include("trainings.api_urls")),
+    path("", include("chambers.api_urls")),
 ]

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "catalogue",
     "policies",
     "trainings",
+    "chambers",
     "supervision",
     "tickets",
     "deadlines",
@@ -386,7 +387,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Several models have a `kind` or a `state`: name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "chambers.models.Activity.Kind",
         "BeneficiaryStateEnum": "policies.models.Beneficiary.State",
+        "ChamberKindEnum": "chambers.models.Chamber.Kind",
         "PolicyStateEnum": "policies.models.Policy.State",
         "ReachStatusEnum": "policies.models.Reach.Status",
         "ServiceItemKindEnum": "catalogue.models.Kind",

@@ -66,6 +66,7 @@ class DemandSerializer(serializers.ModelSerializer):
     ticket = serializers.PrimaryKeyRelatedField(read_only=True)
     policy = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     training = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="提问所在的宣讲培训 id；没有时为 null")
+    activity = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="收集该诉求的商会活动 id；没有时为 null")
     opinions = OpinionOut(source="answered_opinions", many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     service_item = serializers.SlugRelatedField(
@@ -79,6 +80,7 @@ class DemandSerializer(serializers.ModelSerializer):
             "received_at", "registered_at", "first_contact_department", "triage_due_at", "provisional_deadline",
             "ticket", "external_ref", "opinions", "attachments", "service_item", "policy",
             "training",
+            "activity",
         ]
         read_only_fields = fields
 
@@ -154,6 +156,9 @@ class RegisterBody(serializers.Serializer):
         required=False, allow_null=True, default=None, error_messages={"invalid": "关联的培训不存在或未发布。"},
         help_text="在宣讲培训上提出的问题：培训 id（须为已发布或已举办的培训；渠道须为 department，首问部门为主办部门）",
     )
+    activity = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                        help_text="收集该诉求的商会活动 id（仅 chamber 渠道；商会工作人员只能关联本商会的活动）",
+                                        error_messages={"invalid": "关联的商会活动不存在或不属于本区域。"})
 
 
 class DemandListView(ContractErrors, generics.ListAPIView):

@@ -178,6 +178,9 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
     files = MultipleFileField(label="附件材料")
     # A question raised at a training session (OUTREACH §3), carried by the session's id; the act checks it.
     training = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    # The chamber activity the demand was collected at (OUTREACH §4), carried from the activity's "登记诉求".
+    activity = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput,
+                                  error_messages={"invalid": "关联的商会活动无效。", "min_value": "关联的商会活动无效。"})
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -268,6 +271,8 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
             arguments["first_contact_department"] = data["first_contact_department"]
         if data.get("training"):
             arguments["training"] = data["training"]
+        if data.get("activity"):
+            arguments["activity"] = data["activity"]
         if self.may_self_handle and data.get("self_handle"):
             arguments.update(self_handle=True, category=data["category"], complex_=data["complex"])
         return arguments

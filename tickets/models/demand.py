@@ -156,6 +156,11 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
         "trainings.TrainingSession", verbose_name=_("相关培训"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="demands",
     )
+    # … or collected at a chamber rotation activity (OUTREACH §4; channel `chamber` only).
+    activity = models.ForeignKey(
+        "chambers.Activity", verbose_name=_("商会活动"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="demands",
+    )
 
     history = HistoricalRecords()
 

@@ -1,19 +1,21 @@
 """Screen: staff register a demand received on a channel (SPEC §3, first-contact rule §4.1)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import role_required
 from accounts.roles import REGISTRARS
+from chambers.selectors import activity_for
 from core.web import apply_errors
-from tickets import submissions
+from tickets import rules, submissions
 from tickets.forms.intake import RegisterDemandForm
 from tickets.models.demand import Channel
 from tickets.selectors import demands_visible_to
-from tickets.workflow.policy_link import demand_register_linked
+from tickets.workflow.policy_link import CHAMBER_CHANNEL, demand_register_linked
 from tickets.workflow.training_link import TRAINING_CHANNEL, resolve_training
 from workcalendar.clocks import due_status
 
@@ -68,8 +70,10 @@ def register(request):
             notice += "已选择的附件需要重新选择。"
         messages.error(request, notice)
     else:
-        form = RegisterDemandForm(user=user, initial=_training_initial(request.GET.get("training")))
-    return render(request, "tickets/register.html", {"form": form, "training": _training_of(form)})
+        initial = {**_training_initial(request.GET.get("training")), **_activity_initial(request)}
+        form = RegisterDemandForm(user=user, initial=initial)
+    return render(request, "tickets/register.html",
+                  {"form": form, "training": _training_of(form), "activity": _linked_activity(request, form)})
 
 
 def _training_initial(value) -> dict:
@@ -90,6 +94,29 @@ def _resolved(value):
     try:
         return resolve_training(value)
     except ValidationError:
+        return None
+
+
+def _activity_initial(request) -> dict:
+    """"登记诉求" on a chamber activity's page: channel `chamber` and the activity (OUTREACH §4)."""
+    value = request.GET.get("activity", "")
+    if not value.isdigit() or _readable_activity(request.user, value) is None:
+        return {}
+    initial = {"activity": int(value)}
+    if CHAMBER_CHANNEL in rules.ROLE_CHANNELS.get(request.user.role, ()):
+        initial["channel"] = CHAMBER_CHANNEL
+    return initial
+
+
+def _linked_activity(request, form):
+    value = form["activity"].value()
+    return _readable_activity(request.user, value) if value and str(value).isdigit() else None
+
+
+def _readable_activity(user, pk):
+    try:
+        return activity_for(user, pk)
+    except (Http404, PermissionDenied):
         return None
 
 

@@ -1,10 +1,14 @@
-"""A demand about a policy (OUTREACH §2): the demand records `policy`, which must be a published policy."""
+"""A demand linked to the outreach side: about a policy (OUTREACH §2: `policy`, a published policy), or collected at
+a chamber activity (OUTREACH §4: `activity`, channel `chamber` only, an activity of the registrar's region — a chamber
+user only its own chamber's)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from chambers.models import Activity
+from chambers.selectors import activity_for_link
 from policies.models import Policy
 from policies.selectors import published_policy
 from tickets.models import Demand
@@ -18,6 +22,8 @@ from tickets.workflow.training_link import (
 
 POLICY_DOMAIN = "policy"
 BAD_POLICY = "关联的政策不存在或未发布。"
+CHAMBER_CHANNEL = "chamber"
+ACTIVITY_CHANNEL_ONLY = "只有“商会轮值活动”渠道（chamber）的诉求可以关联商会活动。"
 
 
 def resolve_policy(value) -> Policy | None:
@@ -34,10 +40,21 @@ def resolve_policy(value) -> Policy | None:
     return policy
 
 
-def demand_register_linked(*, policy=None, training=None, **kwargs) -> tuple[Demand, bool]:
-    """`demand_register`, linking the new demand to a published policy or a training session (OUTREACH §3: channel
-    `department`, first contact the organiser); every error together, nothing saved when one is wrong. A demand found
-    again by its external reference keeps its own link."""
+def resolve_activity(actor, value, channel) -> Activity | None:
+    """The chamber activity a demand body names (id), None for none. ValidationError on `activity` for another
+    channel or an activity outside the registrar's region; PermissionDenied for a chamber user naming another
+    chamber's activity."""
+    if value in (None, ""):
+        return None
+    if channel != CHAMBER_CHANNEL:
+        raise ValidationError({"activity": [ACTIVITY_CHANNEL_ONLY]})
+    return activity_for_link(actor, value)
+
+
+def demand_register_linked(*, policy=None, training=None, activity=None, **kwargs) -> tuple[Demand, bool]:
+    """`demand_register`, linking the new demand to a published policy, a training session (OUTREACH §3: channel
+    `department`, first contact the organiser) or a chamber activity (§4: channel `chamber`); every error together,
+    nothing saved when one is wrong. A demand found again by its external reference keeps its own link."""
     errors: dict[str, list[str]] = {}
     try:
         policy = resolve_policy(policy)
@@ -49,6 +66,13 @@ def demand_register_linked(*, policy=None, training=None, **kwargs) -> tuple[Dem
         errors.update(exc.message_dict)
     if training is not None and kwargs.get("channel") != TRAINING_CHANNEL:
         errors["training"] = [WRONG_CHANNEL]
+    if activity not in (None, ""):
+        try:
+            activity = resolve_activity(kwargs.get("actor"), activity, kwargs.get("channel"))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    else:
+        activity = None
     with transaction.atomic():
         try:
             demand, created = demand_register(**kwargs)
@@ -63,12 +87,12 @@ def demand_register_linked(*, policy=None, training=None, **kwargs) -> tuple[Dem
                 errors["training"] = wrong
         if errors:
             raise ValidationError(errors)  # leaving the block rolls the registration back
-        if created and policy is not None:
-            demand.policy = policy
-            Demand.objects.filter(pk=demand.pk).update(policy=policy)
-        if created and training is not None:
-            demand.training = training
-            Demand.objects.filter(pk=demand.pk).update(training=training)
+        links = {name: value for name, value in (("policy", policy), ("training", training), ("activity", activity))
+                 if value is not None}
+        if created and links:
+            for name, value in links.items():
+                setattr(demand, name, value)
+            Demand.objects.filter(pk=demand.pk).update(**links)
     return demand, created
 
 

@@ -6,11 +6,13 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD, USERS, seed_demo_accounts
 from accounts.models import Role
 from catalogue.demo import seed_demo_items
+from chambers.demo import seed_demo_chambers
 from enterprises.demo import WAITING, seed_demo_identity
 from policies.demo import seed_demo_policies
 from tickets.demo import seed_demo_tickets
 from tickets.demo_trainings import seed_demo_training_demands
 from trainings.demo import seed_demo_trainings
+from tickets.workflow.policy_link import demand_register_linked
 
 
 class Command(BaseCommand):
@@ -38,6 +40,11 @@ class Command(BaseCommand):
         self.stdout.write(f"宣讲培训：{trainings['trainings']} 场（本次新建 {trainings['created']} 场），培训中收集诉求 {questions} 件。")
         stories = seed_demo_tickets()
         self.stdout.write(f"演示诉求与工单：{stories['scenarios']} 组（本次新建 {stories['created']} 组）。")
+        chambers = seed_demo_chambers(register=demand_register_linked)
+        self.stdout.write(
+            f"商会轮值：{chambers['chambers']} 家商会和协会、今年的轮值计划（已发布）、{chambers['activities']} 次活动，"
+            f"本次登记活动中收集的诉求 {chambers['demands']} 件。"
+        )
         if not quiet_logins:
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}；有动态口令密钥的账号登录后还需输入身份验证器的 6 位数字）：")
             secrets = result["totp_secrets"]
