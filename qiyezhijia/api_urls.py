@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("catalogue.api_urls")),
     path("", include("policies.api_reach_urls")),
     path("", include("policies.api_urls")),
+    path("", include("meetings.api_urls")),
 ]

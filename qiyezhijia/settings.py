@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "supervision",
     "tickets",
     "deadlines",
+    "meetings",
     "reports",
     "sso",
     "portal",
@@ -384,6 +385,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `kind` or a `state`: name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "BeneficiaryStateEnum": "policies.models.Beneficiary.State",
+        "MeetingKindEnum": "meetings.models.Kind",
+        "MeetingStateEnum": "meetings.models.Meeting.State",
+        "MeetingOutcomeEnum": "meetings.models.Outcome",
         "PolicyStateEnum": "policies.models.Policy.State",
         "ReachStatusEnum": "policies.models.Reach.Status",
         "ServiceItemKindEnum": "catalogue.models.Kind",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("", include("policies.urls")),
     path("", include("supervision.urls")),
+    path("", include("meetings.urls")),
     path("reports/", include("reports.urls")),
     path("", include("notifications.urls")),
     path("", include("audit.views")),

@@ -1,0 +1,2 @@
+app_name = "meetings_api"
+urlpatterns: list = []
