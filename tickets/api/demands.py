@@ -65,6 +65,8 @@ class DemandSerializer(serializers.ModelSerializer):
     provisional_deadline = serializers.SerializerMethodField()
     ticket = serializers.PrimaryKeyRelatedField(read_only=True)
     policy = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    meeting = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
+                                                 help_text="提出该诉求的会议 id（会上诉求）；没有时为 null")
     opinions = OpinionOut(source="answered_opinions", many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     service_item = serializers.SlugRelatedField(
@@ -76,7 +78,7 @@ class DemandSerializer(serializers.ModelSerializer):
         fields = [
             "id", "number", "state", "channel", "title", "content", "domain", "enterprise", "requester", "anonymous",
             "received_at", "registered_at", "first_contact_department", "triage_due_at", "provisional_deadline",
-            "ticket", "external_ref", "opinions", "attachments", "service_item", "policy",
+            "ticket", "external_ref", "opinions", "attachments", "service_item", "policy", "meeting",
         ]
         read_only_fields = fields
 
@@ -148,6 +150,11 @@ class RegisterBody(serializers.Serializer):
     service_item = code(help_text="所涉服务事项编码（须为已发布的事项），如 anshun-scjg-0001")
     policy = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="所咨询的惠企政策 id（须为已发布政策）",
                                       error_messages={"invalid": "关联的政策不存在或未发布。"})
+    meeting = serializers.IntegerField(
+        required=False, allow_null=True, default=None,
+        help_text="提出该诉求的会议 id（本区域、调用者可查看的会议；渠道须为 department 或 assigned）",
+        error_messages={"invalid": "关联的会议不存在或不属于本区域。"},
+    )
 
 
 class DemandListView(ContractErrors, generics.ListAPIView):

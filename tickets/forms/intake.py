@@ -176,6 +176,9 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
     )
     complex = forms.BooleanField(label="复杂事项（办理时限 15 个工作日）", required=False)
     files = MultipleFileField(label="附件材料")
+    # The meeting where the question was raised ("登记会上诉求" on a meeting's page); the act checks it.
+    meeting = forms.IntegerField(required=False, widget=forms.HiddenInput,
+                                 error_messages={"invalid": "关联的会议不存在或不属于本区域。"})
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -200,6 +203,10 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
         if user.role not in rules.SELF_HANDLE_ROLES:
             for name in ("self_handle", "category", "complex"):
                 del self.fields[name]
+
+    @staticmethod
+    def channels_for(user) -> tuple[str, ...]:
+        return rules.ROLE_CHANNELS.get(user.role, ())
 
     @property
     def may_self_handle(self) -> bool:
@@ -266,6 +273,8 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
             arguments["first_contact_department"] = data["first_contact_department"]
         if self.may_self_handle and data.get("self_handle"):
             arguments.update(self_handle=True, category=data["category"], complex_=data["complex"])
+        if data.get("meeting"):
+            arguments["meeting"] = data["meeting"]
         return arguments
 
 

@@ -13,6 +13,8 @@ from tickets import submissions, workflow
 from tickets.forms.intake import RegisterDemandForm
 from tickets.models.demand import Channel
 from tickets.selectors import demands_visible_to
+from tickets.workflow.meeting_link import MEETING_CHANNELS, visible_meeting
+from tickets.workflow.policy_link import demand_register_linked
 from workcalendar.clocks import due_status
 
 
@@ -38,7 +40,7 @@ def register(request):
             outcome = {}
 
             def create():
-                demand, outcome["created"] = workflow.demand_register(actor=user, **form.workflow_arguments())
+                demand, outcome["created"] = demand_register_linked(actor=user, **form.workflow_arguments())
                 return demand
 
             try:
@@ -67,8 +69,17 @@ def register(request):
             notice += "已选择的附件需要重新选择。"
         messages.error(request, notice)
     else:
-        form = RegisterDemandForm(user=user)
-    return render(request, "tickets/register.html", {"form": form})
+        initial = {}
+        meeting = visible_meeting(user, request.GET.get("meeting"))
+        if meeting is not None:
+            # "登记会上诉求" on a meeting's page: a department's channel unless the registrar chooses 市委市政府交办.
+            initial["meeting"] = meeting.pk
+            channels = [code for code in MEETING_CHANNELS if code in RegisterDemandForm.channels_for(user)]
+            if channels:
+                initial["channel"] = channels[0]
+        form = RegisterDemandForm(user=user, initial=initial)
+    meeting = visible_meeting(user, form["meeting"].value())
+    return render(request, "tickets/register.html", {"form": form, "meeting": meeting})
 
 
 urlpatterns = [

@@ -8,6 +8,7 @@ from django.db import transaction
 from policies.models import Policy
 from policies.selectors import published_policy
 from tickets.models import Demand
+from tickets.workflow.meeting_link import resolve_meeting
 from tickets.workflow.registration import demand_register
 
 POLICY_DOMAIN = "policy"
@@ -28,12 +29,17 @@ def resolve_policy(value) -> Policy | None:
     return policy
 
 
-def demand_register_linked(*, policy=None, **kwargs) -> tuple[Demand, bool]:
-    """`demand_register`, linking the new demand to a published policy; every error together, nothing saved when one
-    is wrong. A demand found again by its external reference keeps its own link."""
+def demand_register_linked(*, policy=None, meeting=None, **kwargs) -> tuple[Demand, bool]:
+    """`demand_register`, linking the new demand to a published policy or to the meeting where it was raised
+    (tickets.workflow.meeting_link); every error together, nothing saved when one is wrong. A demand found again by
+    its external reference keeps its own link."""
     errors: dict[str, list[str]] = {}
     try:
         policy = resolve_policy(policy)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        meeting = resolve_meeting(meeting, actor=kwargs.get("actor"), channel=kwargs.get("channel"))
     except ValidationError as exc:
         errors.update(exc.message_dict)
     with transaction.atomic():
@@ -48,6 +54,9 @@ def demand_register_linked(*, policy=None, **kwargs) -> tuple[Demand, bool]:
         if created and policy is not None:
             demand.policy = policy
             Demand.objects.filter(pk=demand.pk).update(policy=policy)
+        if created and meeting is not None:
+            demand.meeting = meeting
+            Demand.objects.filter(pk=demand.pk).update(meeting=meeting)
     return demand, created
 
 
