@@ -17,6 +17,8 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.roles import TICKET_READERS
 from meetings import rules
+from workcalendar.clocks import Clock
+from workcalendar.workdays import end_of_working_day
 
 
 class Kind(models.TextChoices):
@@ -204,6 +206,12 @@ class AgendaItem(models.Model):
     @property
     def decided(self) -> bool:
         return self.decided_at is not None
+
+    def running_clock(self) -> Clock | None:
+        """The follow-up's clock (for the `due` tag): an assigned item not followed up runs to the end of its due day."""
+        if self.outcome != Outcome.ASSIGNED or self.followed_up_at is not None or self.due_date is None:
+            return None
+        return Clock("meeting_follow_up", "落实", end_of_working_day(self.due_date).due, self.due_provisional)
 
     def overdue(self, today=None) -> bool:
         """An assigned item not followed up whose due day has ended (derived, never stored)."""

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from accounts.models import Department, Enterprise, Region, User
 from accounts import uscc as uscc_rules
+from accounts.models import Department, Enterprise, Region, User
 from audit.services import record
 from core.dates import bounds_message
 from core.errors import Conflict, PermissionDenied, field_error
