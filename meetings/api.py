@@ -14,7 +14,7 @@ from meetings.models import AgendaItem, Kind, Meeting, Outcome
 
 
 # --- representation --------------------------------------------------------------------------------------------------
-class ItemSerializer(serializers.ModelSerializer):
+class MeetingItemSerializer(serializers.ModelSerializer):
     demand = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="诉求 id")
     ticket = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="工单 id")
     subject = serializers.CharField(read_only=True, help_text="议题（诉求或工单的编号与标题，或文字议题）")
@@ -36,7 +36,7 @@ class ItemSerializer(serializers.ModelSerializer):
         return item.overdue()
 
 
-class DemandRef(serializers.Serializer):
+class MeetingDemandRef(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
     state = serializers.CharField()
@@ -49,7 +49,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     departments = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True, help_text="参会部门编码")
     enterprises = serializers.SlugRelatedField(slug_field="uscc", many=True, read_only=True,
                                                help_text="受邀企业的统一社会信用代码")
-    items = ItemSerializer(many=True, read_only=True)
+    items = MeetingItemSerializer(many=True, read_only=True)
     demands = serializers.SerializerMethodField()
 
     class Meta:
@@ -60,7 +60,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(DemandRef(many=True))
+    @extend_schema_field(MeetingDemandRef(many=True))
     def get_demands(self, meeting) -> list:
         """The demands registered as raised at this meeting, with their states."""
         return [{"id": d.pk, "number": d.number, "state": d.state} for d in meeting.demands.all()]
@@ -78,7 +78,7 @@ def represent(request, pk) -> dict:
 
 
 # --- input -----------------------------------------------------------------------------------------------------------
-class CreateBody(serializers.Serializer):
+class MeetingCreateBody(serializers.Serializer):
     kind = text(help_text="|".join(Kind.values))
     title = text()
     starts_at = AwareDateTimeField(required=False, allow_null=True, default=None,
@@ -94,7 +94,7 @@ class CreateBody(serializers.Serializer):
                                         help_text="受邀企业的统一社会信用代码（仅企业家见面会）")
 
 
-class ItemBody(serializers.Serializer):
+class MeetingItemBody(serializers.Serializer):
     demand = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="诉求 id",
                                       error_messages={"invalid": "诉求不存在、无权查看或不属于本区域。"})
     ticket = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="工单 id",
@@ -102,20 +102,20 @@ class ItemBody(serializers.Serializer):
     title = text(help_text="文字议题；demand、ticket、title 三者只能给一个")
 
 
-class ItemCreated(serializers.Serializer):
+class MeetingItemCreated(serializers.Serializer):
     id = serializers.IntegerField()
-    item = ItemSerializer()
+    item = MeetingItemSerializer()
 
 
-class HoldBody(serializers.Serializer):
+class MeetingHoldBody(serializers.Serializer):
     minutes = text(help_text="会议纪要")
 
 
-class CancelBody(serializers.Serializer):
+class MeetingCancelBody(serializers.Serializer):
     reason = text(help_text="取消原因")
 
 
-class DecideBody(serializers.Serializer):
+class MeetingDecideBody(serializers.Serializer):
     outcome = text(help_text="|".join(Outcome.values))
     decision = text(help_text="会议决定")
     department = code(help_text="责任单位编码（assigned 必填）")
@@ -126,7 +126,7 @@ class DecideBody(serializers.Serializer):
                                                 error_messages={"invalid": "办理时限应为整数（工作日）。"})
 
 
-class FollowUpBody(serializers.Serializer):
+class MeetingFollowUpBody(serializers.Serializer):
     note = text(help_text="落实情况")
 
 
@@ -148,12 +148,12 @@ class MeetingListView(ContractErrors, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        summary="召开会议（创建，状态 planned）", request=CreateBody, responses={201: MeetingSerializer},
+        summary="召开会议（创建，状态 planned）", request=MeetingCreateBody, responses={201: MeetingSerializer},
         description="分析研判会、企业家见面会：联合服务办公室；协调会：工单的牵头部门或联合服务办公室（ticket 必填）；"
                     "一事一议专项调度：政府办公室。400 字段有误；403 角色或部门不能召开该类会议。",
     )
     def post(self, request):
-        body = CreateBody(data=request.data)
+        body = MeetingCreateBody(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         meeting = services.meeting_create(actor=request.user, **data)
@@ -169,36 +169,36 @@ class MeetingDetailView(ContractErrors, APIView):
 
 class ItemListView(ContractErrors, APIView):
     @extend_schema(
-        summary="增加议题（会议召开前）", request=ItemBody, responses={201: ItemCreated},
+        summary="增加议题（会议召开前）", request=MeetingItemBody, responses={201: MeetingItemCreated},
         description="demand、ticket、title 三者给且只给一个；诉求、工单须为调用者可查看的本区域记录。"
                     "400 输入有误；403 无权；404 会议不存在；409 会议已召开或已取消。",
     )
     def post(self, request, pk: int):
         meeting = selectors.meeting_for(request.user, pk)
-        body = ItemBody(data=request.data)
+        body = MeetingItemBody(data=request.data)
         body.is_valid(raise_exception=True)
         item = services.meeting_add_item(actor=request.user, meeting=meeting, **body.validated_data)
         item = selectors.items_queryset().get(pk=item.pk)
-        return Response({"id": item.pk, "item": ItemSerializer(item).data}, status=201)
+        return Response({"id": item.pk, "item": MeetingItemSerializer(item).data}, status=201)
 
 
 class HoldView(ContractErrors, APIView):
-    @extend_schema(summary="登记会议召开及会议纪要", request=HoldBody, responses=MeetingSerializer,
+    @extend_schema(summary="登记会议召开及会议纪要", request=MeetingHoldBody, responses=MeetingSerializer,
                    description="400 未填会议纪要；403 无权；404 会议不存在；409 会议不是待召开状态。")
     def post(self, request, pk: int):
         meeting = selectors.meeting_for(request.user, pk)
-        body = HoldBody(data=request.data)
+        body = MeetingHoldBody(data=request.data)
         body.is_valid(raise_exception=True)
         services.meeting_hold(actor=request.user, meeting=meeting, **body.validated_data)
         return Response(represent(request, pk))
 
 
 class CancelView(ContractErrors, APIView):
-    @extend_schema(summary="取消会议", request=CancelBody, responses=MeetingSerializer,
+    @extend_schema(summary="取消会议", request=MeetingCancelBody, responses=MeetingSerializer,
                    description="400 未填取消原因；403 无权；404 会议不存在；409 会议不是待召开状态。")
     def post(self, request, pk: int):
         meeting = selectors.meeting_for(request.user, pk)
-        body = CancelBody(data=request.data)
+        body = MeetingCancelBody(data=request.data)
         body.is_valid(raise_exception=True)
         services.meeting_cancel(actor=request.user, meeting=meeting, **body.validated_data)
         return Response(represent(request, pk))
@@ -206,7 +206,7 @@ class CancelView(ContractErrors, APIView):
 
 class DecideView(ContractErrors, APIView):
     @extend_schema(
-        summary="对议题作出会议决定", request=DecideBody, responses=ItemSerializer,
+        summary="对议题作出会议决定", request=MeetingDecideBody, responses=MeetingItemSerializer,
         description="outcome：resolved 已解决；assigned 明确责任单位限期办理（department 与 due_date 必填，或以 "
                     "due_working_days 按工作日计算期限）；to_government 报市人民政府研究；to_province 提级办理。"
                     "assigned 的工单议题通知该工单的牵头部门。400 输入有误；403 无权；404 会议或议题不存在；"
@@ -214,20 +214,20 @@ class DecideView(ContractErrors, APIView):
     )
     def post(self, request, pk: int, item: int):
         meeting = selectors.meeting_for(request.user, pk)
-        body = DecideBody(data=request.data)
+        body = MeetingDecideBody(data=request.data)
         body.is_valid(raise_exception=True)
         row = services.item_decide(actor=request.user, meeting=meeting, item=item, **body.validated_data)
-        return Response(ItemSerializer(selectors.items_queryset().get(pk=row.pk)).data)
+        return Response(MeetingItemSerializer(selectors.items_queryset().get(pk=row.pk)).data)
 
 
 class FollowUpView(ContractErrors, APIView):
-    @extend_schema(summary="登记会议决定的落实情况（责任单位或联合服务办公室）", request=FollowUpBody,
-                   responses=ItemSerializer,
+    @extend_schema(summary="登记会议决定的落实情况（责任单位或联合服务办公室）", request=MeetingFollowUpBody,
+                   responses=MeetingItemSerializer,
                    description="400 未填落实情况；403 无权；404 会议或议题不存在；409 议题尚未决定或已登记落实。")
     def post(self, request, pk: int, item: int):
         meeting = selectors.meeting_for(request.user, pk)
-        body = FollowUpBody(data=request.data)
+        body = MeetingFollowUpBody(data=request.data)
         body.is_valid(raise_exception=True)
         row = services.item_follow_up(actor=request.user, meeting=meeting, item=item, **body.validated_data)
-        return Response(ItemSerializer(selectors.items_queryset().get(pk=row.pk)).data)
+        return Response(MeetingItemSerializer(selectors.items_queryset().get(pk=row.pk)).data)
 
