@@ -25,6 +25,14 @@ class MeetingsConfig(AppConfig):
             "meeting.follow_up": "登记会议决定落实情况",
         })
 
+    def seed_demo(self) -> str:
+        """Demo meetings, after the demo tickets (tickets' seed_demo command calls every app's `seed_demo`: it may not
+        import meetings, which sits above it)."""
+        from meetings.demo import seed_demo_meetings
+
+        result = seed_demo_meetings()
+        return f"会议：{result['meetings']} 次演示会议（本次新建 {result['created']} 次）。"
+
     def menu_items(self):
         from accounts.roles import TICKET_READERS
         from core.menu import MenuItem

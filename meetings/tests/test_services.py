@@ -322,3 +322,20 @@ def test_the_ticket_lists_the_meetings_that_discussed_it(office_clerk):
     meeting, _ = held_with_tickets(office_clerk, tickets)
     assert [i.meeting_id for i in tickets[0].meeting_items.all()] == [meeting.pk]
 
+
+
+def test_seed_demo_holds_an_analysis_meeting_and_plans_a_coordination_one(capsys):
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--quiet-logins")
+    held = Meeting.objects.get(kind="analysis")
+    assert held.state == "held" and held.items.filter(ticket__isnull=False).count() == 3
+    assigned = held.items.get(outcome="assigned")
+    assert assigned.department_id and assigned.due_date
+    assert held.items.filter(outcome="resolved").exists() and held.items.filter(outcome="to_government").exists()
+    coordination = Meeting.objects.get(kind="coordination")
+    assert coordination.state == "planned" and coordination.ticket_id
+    count = Meeting.objects.count()
+    call_command("seed_demo", "--quiet-logins")
+    assert Meeting.objects.count() == count
+    assert "本次新建 0 次" in capsys.readouterr().out
