@@ -207,6 +207,11 @@ class AgendaItem(models.Model):
     def decided(self) -> bool:
         return self.decided_at is not None
 
+    @property
+    def awaits_follow_up(self) -> bool:
+        """Decided with an outcome that is carried out after the meeting (not one resolved there), not yet followed up."""
+        return self.decided and self.outcome != Outcome.RESOLVED and self.followed_up_at is None
+
     def running_clock(self) -> Clock | None:
         """The follow-up's clock (for the `due` tag): an assigned item not followed up runs to the end of its due day."""
         if self.outcome != Outcome.ASSIGNED or self.followed_up_at is not None or self.due_date is None:

@@ -448,6 +448,8 @@ def item_follow_up(*, actor: User, meeting: Meeting, item, note: str) -> AgendaI
         raise PermissionDenied("只有责任单位或联合服务办公室可以登记落实情况。")
     if not item.decided:
         raise Conflict("该议题尚未作出决定，不能登记落实情况。")
+    if item.outcome == Outcome.RESOLVED:
+        raise Conflict("该议题已在会上解决，无需登记落实情况。")
     if item.followed_up_at is not None:
         raise Conflict("该议题的落实情况已登记。")
     errors: Errors = {}

@@ -339,3 +339,13 @@ def test_seed_demo_holds_an_analysis_meeting_and_plans_a_coordination_one(capsys
     call_command("seed_demo", "--quiet-logins")
     assert Meeting.objects.count() == count
     assert "本次新建 0 次" in capsys.readouterr().out
+
+
+def test_an_item_resolved_at_the_meeting_needs_no_follow_up(office_clerk):
+    meeting, items = held_with_tickets(office_clerk, three_tickets(office_clerk))
+    services.item_decide(actor=office_clerk, meeting=meeting, item=items[0].pk, outcome="resolved", decision="当场解决")
+    with pytest.raises(Conflict):
+        services.item_follow_up(actor=office_clerk, meeting=meeting, item=items[0].pk, note="x")
+    services.item_decide(actor=office_clerk, meeting=meeting, item=items[1].pk, outcome="to_government", decision="报市政府")
+    item = services.item_follow_up(actor=office_clerk, meeting=meeting, item=items[1].pk, note="市政府专题会已研究")
+    assert item.followed_up_at is not None

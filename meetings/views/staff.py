@@ -114,7 +114,7 @@ def _render_detail(request, meeting: Meeting, *, item_form=None, status=200):
     items = list(meeting.items.all())
     for item in items:
         item.meeting = meeting
-        item.may_follow_up = item.decided and item.followed_up_at is None and rules.may_follow_up(item, user)
+        item.may_follow_up = item.awaits_follow_up and rules.may_follow_up(item, user)
     return render(request, "meetings/detail.html", {
         "meeting": meeting,
         "items": items,
@@ -220,8 +220,8 @@ def item_follow_up(request, pk: int, item: int):
     row = selectors.item_of(meeting, item)
     if not rules.may_follow_up(row, request.user):
         raise PermissionDenied("只有责任单位或联合服务办公室可以登记落实情况。")
-    if not row.decided or row.followed_up_at is not None:
-        messages.error(request, "该议题尚未作出决定或已登记落实情况。")
+    if not row.awaits_follow_up:
+        messages.error(request, "该议题尚未作出决定、已在会上解决或已登记落实情况。")
         return redirect("meetings:detail", pk=meeting.pk)
     form = FollowUpForm(request.POST or None)
     return _act_page(
