@@ -277,8 +277,8 @@ def test_an_overdue_follow_up_shows_until_the_department_records_it(office_clerk
 
 # --- demands raised at a meeting --------------------------------------------------------------------------------------
 def test_a_demand_raised_at_a_meeting_is_linked_on_the_department_or_assigned_channel(office_clerk, county_office):
-    from tickets.workflow.policy_link import demand_register_linked
     from tickets.tests.helpers import DEFAULTS
+    from tickets.workflow.policy_link import demand_register_linked
 
     meeting = analysis(office_clerk)
     body = {**DEFAULTS, "channel": "department"}
