@@ -227,6 +227,8 @@ def test_register_a_demand_raised_at_the_meeting(client, office_clerk):
     assert demand.meeting_id == meeting.pk
     page = text(client.get(reverse("meetings:detail", args=[meeting.pk])))
     assert demand.number in page and demand.get_state_display() in page
+    demand_page = text(client.get(reverse("tickets:demand_detail", args=[demand.pk])))
+    assert 'data-testid="demand-meeting"' in demand_page and meeting.title in demand_page
 
 
 # --- the ticket's page ---------------------------------------------------------------------------------------------------
