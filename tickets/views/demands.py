@@ -23,6 +23,7 @@ from tickets.models import Demand
 from tickets.selectors import demand_for_user, demands_visible_to
 from tickets.standing import ticket_progress, where_it_stands
 
+
 def _render_detail(request, demand: Demand, *, supply_form=None, withdraw_form=None):
     user = request.user
     available = rules.available_transitions(demand, user)
