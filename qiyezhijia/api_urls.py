@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("policies.api_urls")),
     path("", include("trainings.api_urls")),
     path("", include("chambers.api_urls")),
+    path("", include("meetings.api_urls")),
 ]

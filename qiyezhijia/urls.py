@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("trainings.urls")),
     path("", include("chambers.urls")),
     path("", include("supervision.urls")),
+    path("", include("meetings.urls")),
     path("reports/", include("reports.urls")),
     path("", include("notifications.urls")),
     path("", include("audit.views")),

@@ -17,6 +17,7 @@ from accounts.models import Department, Domain, Role
 from accounts.roles import LEDGER_ROLES
 from audit.services import record
 from core.pagination import paginate
+from meetings.selectors import overdue_follow_ups
 from policies.reach import dashboard_figures
 from reports import kpis
 from reports.ledger import (
@@ -164,6 +165,8 @@ def dashboard(request):
         # OUTREACH §2: policies published, their reach and 免申即享 amounts, by department (three queries).
         "policy_figures": dashboard_figures(region_ids=scope.region_ids, start=scope.start, end=scope.end,
                                             department_id=scope.department.pk if scope.department else None),
+        # OUTREACH §5: meeting decisions assigned to a department whose due day passed without a follow-up (one query).
+        "meeting_overdue": list(overdue_follow_ups(scope.region.pk)[:OVERDUE_ON_DASHBOARD]),
     })
     return render(request, "reports/dashboard.html", context)
 

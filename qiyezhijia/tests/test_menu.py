@@ -20,11 +20,13 @@ def test_queue_counts_per_role(office_clerk, lead_handler, specialist, governmen
     register(specialist)
     assert menu_counts(office_clerk) == {
         "triage": 1, "disputes": 0, "extensions": 0, "terminations": 0, "returned": 0, "reviews": 0, "callbacks": 0,
-        "supervision_open": 0, "supervision_inbox": 0, "verification": 0,
+        "supervision_open": 0, "supervision_inbox": 0, "verification": 0, "meeting_follow_ups": 0,
     }
-    assert menu_counts(lead_handler) == {"to_sign": 1, "handling": 0, "co": 0, "consult": 0, "supervision_inbox": 0}
+    assert menu_counts(lead_handler) == {
+        "to_sign": 1, "handling": 0, "co": 0, "consult": 0, "supervision_inbox": 0, "meeting_follow_ups": 0,
+    }
     assert menu_counts(government_user) == {"government": 0}
-    assert menu_counts(specialist) == {"callbacks": 0, "consult": 0}
+    assert menu_counts(specialist) == {"callbacks": 0, "consult": 0, "meeting_follow_ups": 0}
 
 
 def test_counts_follow_the_queues(office_clerk, lead_handler, other_handler):
@@ -46,12 +48,11 @@ def test_every_count_of_a_menu_is_read_in_one_query(office_clerk, django_assert_
 def test_entries_come_from_every_app_in_one_order(office_clerk, lead_handler, enterprise_user):
     assert labels(office_clerk) == [
         "首页", "企业认证", "待研判", "办理异议", "延期申请", "终止申请", "待回访", "退回重办", "复查复核", "提级记录", "抽访",
-        "服务事项", "督办管理", "督办回复", "登记诉求", "政策管理", "政策触达", "企业标签认定", "宣讲培训", "诉求列表", "商会轮值", "工单列表",
-        "运行看板", "台账",
-        "运行报告", "我的账号", "API 文档",
+        "服务事项", "会议", "督办管理", "督办回复", "登记诉求", "政策管理", "政策触达", "企业标签认定", "宣讲培训", "诉求列表", "商会轮值",
+        "工单列表", "运行看板", "台账", "运行报告", "我的账号", "API 文档",
     ]
     assert labels(lead_handler) == [
-        "首页", "待签收", "办理中", "协办工单", "服务事项", "督办回复", "会商意见", "登记诉求", "政策管理", "政策触达", "企业标签认定",
+        "首页", "待签收", "办理中", "协办工单", "服务事项", "会议", "督办回复", "会商意见", "登记诉求", "政策管理", "政策触达", "企业标签认定",
         "宣讲培训", "诉求列表", "商会轮值", "工单列表", "台账", "我的账号", "API 文档",
     ]
     assert labels(enterprise_user) == [

@@ -67,6 +67,8 @@ class DemandSerializer(serializers.ModelSerializer):
     policy = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     training = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="提问所在的宣讲培训 id；没有时为 null")
     activity = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="收集该诉求的商会活动 id；没有时为 null")
+    meeting = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
+                                                 help_text="提出该诉求的会议 id（会上诉求）；没有时为 null")
     opinions = OpinionOut(source="answered_opinions", many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     service_item = serializers.SlugRelatedField(
@@ -78,9 +80,7 @@ class DemandSerializer(serializers.ModelSerializer):
         fields = [
             "id", "number", "state", "channel", "title", "content", "domain", "enterprise", "requester", "anonymous",
             "received_at", "registered_at", "first_contact_department", "triage_due_at", "provisional_deadline",
-            "ticket", "external_ref", "opinions", "attachments", "service_item", "policy",
-            "training",
-            "activity",
+            "ticket", "external_ref", "opinions", "attachments", "service_item", "policy", "training", "activity", "meeting",
         ]
         read_only_fields = fields
 
@@ -159,6 +159,11 @@ class RegisterBody(serializers.Serializer):
     activity = serializers.IntegerField(required=False, allow_null=True, default=None,
                                         help_text="收集该诉求的商会活动 id（仅 chamber 渠道；商会工作人员只能关联本商会的活动）",
                                         error_messages={"invalid": "关联的商会活动不存在或不属于本区域。"})
+    meeting = serializers.IntegerField(
+        required=False, allow_null=True, default=None,
+        help_text="提出该诉求的会议 id（本区域、调用者可查看的会议；渠道须为 department 或 assigned）",
+        error_messages={"invalid": "关联的会议不存在或不属于本区域。"},
+    )
 
 
 class DemandListView(ContractErrors, generics.ListAPIView):

@@ -181,6 +181,9 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
     # The chamber activity the demand was collected at (OUTREACH §4), carried from the activity's "登记诉求".
     activity = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput,
                                   error_messages={"invalid": "关联的商会活动无效。", "min_value": "关联的商会活动无效。"})
+    # The meeting where the question was raised ("登记会上诉求" on a meeting's page); the act checks it.
+    meeting = forms.IntegerField(required=False, widget=forms.HiddenInput,
+                                 error_messages={"invalid": "关联的会议不存在或不属于本区域。"})
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -205,6 +208,10 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
         if user.role not in rules.SELF_HANDLE_ROLES:
             for name in ("self_handle", "category", "complex"):
                 del self.fields[name]
+
+    @staticmethod
+    def channels_for(user) -> tuple[str, ...]:
+        return rules.ROLE_CHANNELS.get(user.role, ())
 
     @property
     def may_self_handle(self) -> bool:
@@ -275,6 +282,8 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
             arguments["activity"] = data["activity"]
         if self.may_self_handle and data.get("self_handle"):
             arguments.update(self_handle=True, category=data["category"], complex_=data["complex"])
+        if data.get("meeting"):
+            arguments["meeting"] = data["meeting"]
         return arguments
 
 

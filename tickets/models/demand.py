@@ -161,6 +161,13 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
         "chambers.Activity", verbose_name=_("商会活动"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="demands",
     )
+    # The meeting where the question was raised (OUTREACH §5: 会上诉求, channel `department` or `assigned`). A
+    # database relation named by string, not a Python import: meetings sits above tickets in the layers
+    # (.importlinter), so tickets reads the meeting only through this relation (tickets.workflow.meeting_link).
+    meeting = models.ForeignKey(
+        "meetings.Meeting", verbose_name=_("提出诉求的会议"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="demands",
+    )
 
     history = HistoricalRecords()
 

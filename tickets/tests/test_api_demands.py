@@ -23,7 +23,7 @@ MONDAY_9AM = datetime(2026, 11, 2, 9, 0, tzinfo=SH)
 DEMAND_KEYS = {
     "id", "number", "state", "channel", "title", "content", "domain", "enterprise", "requester", "anonymous",
     "received_at", "registered_at", "first_contact_department", "triage_due_at", "provisional_deadline", "ticket",
-    "external_ref", "opinions", "attachments", "service_item", "policy", "training", "activity",
+    "external_ref", "opinions", "attachments", "service_item", "policy", "training", "activity", "meeting",
 }
 
 

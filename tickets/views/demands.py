@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import require_role
 from accounts.models import Role
-from accounts.roles import DEMAND_LIST_READERS
+from accounts.roles import DEMAND_LIST_READERS, sees_internal
 from core.pagination import paginate
 from core.search import matches
 from core.web import run_act
@@ -22,6 +22,7 @@ from tickets.forms.intake import DemandFilterForm, SupplyMaterialsForm, Withdraw
 from tickets.models import Demand
 from tickets.selectors import demand_for_user, demands_visible_to
 from tickets.standing import ticket_progress, where_it_stands
+
 
 def _render_detail(request, demand: Demand, *, supply_form=None, withdraw_form=None):
     user = request.user
@@ -46,6 +47,8 @@ def _render_detail(request, demand: Demand, *, supply_form=None, withdraw_form=N
         consultations=demand.consultations.select_related("department", "answered_by"),
         transfer=Demand.objects.filter(source_demand=demand).select_related("region").first(),
         provincial=demand.provincial_escalations.all(),
+        # The meeting where it was raised (OUTREACH §5), for the staff who read meetings.
+        show_meeting=sees_internal(user),
     )
     return render(request, "tickets/demand_detail.html", context)
 

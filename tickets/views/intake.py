@@ -15,6 +15,7 @@ from tickets import rules, submissions
 from tickets.forms.intake import RegisterDemandForm
 from tickets.models.demand import Channel
 from tickets.selectors import demands_visible_to
+from tickets.workflow.meeting_link import MEETING_CHANNELS, visible_meeting
 from tickets.workflow.policy_link import CHAMBER_CHANNEL, demand_register_linked
 from tickets.workflow.training_link import TRAINING_CHANNEL, resolve_training
 from workcalendar.clocks import due_status
@@ -70,10 +71,25 @@ def register(request):
             notice += "已选择的附件需要重新选择。"
         messages.error(request, notice)
     else:
-        initial = {**_training_initial(request.GET.get("training")), **_activity_initial(request)}
+        initial = {**_training_initial(request.GET.get("training")), **_activity_initial(request),
+                   **_meeting_initial(user, request.GET.get("meeting"))}
         form = RegisterDemandForm(user=user, initial=initial)
-    return render(request, "tickets/register.html",
-                  {"form": form, "training": _training_of(form), "activity": _linked_activity(request, form)})
+    return render(request, "tickets/register.html", {
+        "form": form, "training": _training_of(form), "activity": _linked_activity(request, form),
+        "meeting": visible_meeting(user, form["meeting"].value()),
+    })
+
+
+def _meeting_initial(user, value) -> dict:
+    """"登记会上诉求" on a meeting's page: a department's channel unless the registrar chooses 市委市政府交办."""
+    meeting = visible_meeting(user, value)
+    if meeting is None:
+        return {}
+    initial = {"meeting": meeting.pk}
+    channels = [code for code in MEETING_CHANNELS if code in RegisterDemandForm.channels_for(user)]
+    if channels:
+        initial["channel"] = channels[0]
+    return initial
 
 
 def _training_initial(value) -> dict:

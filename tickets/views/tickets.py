@@ -212,6 +212,9 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
             Prefetch("reviews", queryset=Review.objects.select_related("requested_by", "decided_by")),
             Prefetch("supervisions", queryset=supervision.supervisions_for_ticket_page()),
             Prefetch("urges", queryset=supervision.urges_for_ticket_page()),
+            # The meetings that discussed the ticket (OUTREACH §5), through the agenda item's relation: meetings sits
+            # above tickets, so its model is reached by the relation, never imported.
+            Prefetch("meeting_items", queryset=_meeting_items()),
         ]
     prefetch_present(ticket, *related)
     demands = list(ticket.demands.all())
@@ -245,8 +248,15 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
         "rating": getattr(ticket, "rating", None) if _has_rating(ticket) else None,
         "supervisions": list(ticket.supervisions.all()) if staff else [],
         "urges": list(ticket.urges.all()) if staff else [],
+        "meeting_items": list(ticket.meeting_items.all()) if staff else [],
     }
     return render(request, "tickets/ticket_detail.html", context, status=status)
+
+
+def _meeting_items():
+    """The agenda items naming a ticket, with their meeting, earliest meeting first."""
+    model = Ticket._meta.get_field("meeting_items").related_model
+    return model.objects.select_related("meeting", "department").order_by("meeting__starts_at", "id")
 
 
 def _attachments(ticket: Ticket, demands: list[Demand]) -> list[Attachment]:

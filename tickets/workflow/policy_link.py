@@ -12,6 +12,7 @@ from chambers.selectors import activity_for_link
 from policies.models import Policy
 from policies.selectors import published_policy
 from tickets.models import Demand
+from tickets.workflow.meeting_link import resolve_meeting
 from tickets.workflow.registration import demand_register
 from tickets.workflow.training_link import (
     TRAINING_CHANNEL,
@@ -51,9 +52,10 @@ def resolve_activity(actor, value, channel) -> Activity | None:
     return activity_for_link(actor, value)
 
 
-def demand_register_linked(*, policy=None, training=None, activity=None, **kwargs) -> tuple[Demand, bool]:
+def demand_register_linked(*, policy=None, training=None, activity=None, meeting=None, **kwargs) -> tuple[Demand, bool]:
     """`demand_register`, linking the new demand to a published policy, a training session (OUTREACH §3: channel
-    `department`, first contact the organiser) or a chamber activity (§4: channel `chamber`); every error together,
+    `department`, first contact the organiser) a chamber activity (§4: channel `chamber`) or the
+    meeting where it was raised (§5, tickets.workflow.meeting_link); every error together,
     nothing saved when one is wrong. A demand found again by its external reference keeps its own link."""
     errors: dict[str, list[str]] = {}
     try:
@@ -73,6 +75,10 @@ def demand_register_linked(*, policy=None, training=None, activity=None, **kwarg
             errors.update(exc.message_dict)
     else:
         activity = None
+    try:
+        meeting = resolve_meeting(meeting, actor=kwargs.get("actor"), channel=kwargs.get("channel"))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     with transaction.atomic():
         try:
             demand, created = demand_register(**kwargs)
@@ -87,8 +93,8 @@ def demand_register_linked(*, policy=None, training=None, activity=None, **kwarg
                 errors["training"] = wrong
         if errors:
             raise ValidationError(errors)  # leaving the block rolls the registration back
-        links = {name: value for name, value in (("policy", policy), ("training", training), ("activity", activity))
-                 if value is not None}
+        links = {name: value for name, value in (("policy", policy), ("training", training), ("activity", activity),
+                                                 ("meeting", meeting)) if value is not None}
         if created and links:
             for name, value in links.items():
                 setattr(demand, name, value)
