@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -190,3 +190,12 @@ def may_register_from(user, activity: Activity) -> bool:
     return user.role == Role.SPECIALIST and rules.region_id_of(user) == activity.region_id
 
 
+
+
+def dashboard_figures(*, region_ids: list[int], start: datetime.date, end: datetime.date) -> dict:
+    """Chamber activities held on a day of [start, end] in the regions and the enterprises they met (SPEC §9
+    dashboard). One query."""
+    figures = Activity.objects.filter(region_id__in=region_ids, held_on__gte=start, held_on__lte=end).aggregate(
+        held=Count("pk"), enterprises=Sum("enterprises_count"))
+    figures["enterprises"] = figures["enterprises"] or 0
+    return figures

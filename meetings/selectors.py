@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.roles import TICKET_READERS
 from core.errors import PermissionDenied
 from meetings import sectors
-from meetings.models import AgendaItem, Meeting, Outcome
+from meetings.models import AgendaItem, Kind, Meeting, Outcome
 from tickets.models import Demand
 from tickets.selectors import demands_visible_to
 
@@ -143,3 +143,15 @@ def menu_queues(user) -> dict[str, QuerySet]:
     if user.role in (Role.HANDLER, Role.SPECIALIST):
         return {"meeting_follow_ups": my_follow_ups(user)}
     return {}
+
+
+def dashboard_figures(*, region_ids: list[int], since, until) -> dict:
+    """Meetings held in [since, until) of the regions, by kind, and their decided items (SPEC §9 dashboard). One
+    query."""
+    rows = dict(
+        Meeting.objects.filter(region_id__in=region_ids, state=Meeting.State.HELD, starts_at__gte=since,
+                               starts_at__lt=until)
+        .order_by().values_list("kind").annotate(n=Count("pk"))
+    )
+    return {"held": sum(rows.values()),
+            "by_kind": [{"kind": code, "label": label, "count": rows.get(code, 0)} for code, label in Kind.choices]}

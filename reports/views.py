@@ -19,6 +19,7 @@ from audit.services import record
 from core.pagination import paginate
 from meetings.selectors import overdue_follow_ups
 from policies.reach import dashboard_figures
+from reports.outreach import outreach_figures
 from reports import kpis
 from reports.ledger import (
     LEDGER_HEADERS,
@@ -167,6 +168,8 @@ def dashboard(request):
                                             department_id=scope.department.pk if scope.department else None),
         # OUTREACH §5: meeting decisions assigned to a department whose due day passed without a follow-up (one query).
         "meeting_overdue": list(overdue_follow_ups(scope.region.pk)[:OVERDUE_ON_DASHBOARD]),
+        # Issue 14: trainings held and their attendance, chamber activities, meetings, demands raised by source.
+        "outreach": outreach_figures(scope),
     })
     return render(request, "reports/dashboard.html", context)
 

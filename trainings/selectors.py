@@ -154,3 +154,22 @@ def attachment_for_user(user, pk) -> TrainingAttachment:
     if attachment.session.is_public or rules.may_manage(attachment.session, user):
         return attachment
     raise Http404("文件不存在或无权查看。")
+
+
+def dashboard_figures(*, region_ids: list[int], since, until, department_id: int | None = None) -> dict:
+    """Sessions held in [since, until) of the regions (the organiser's department when given): how many, their seats
+    taken, attendance and mean feedback score (SPEC §9 dashboard). One query."""
+    sessions = TrainingSession.objects.filter(region_id__in=region_ids, state=TrainingSession.State.HELD,
+                                              starts_at__gte=since, starts_at__lt=until)
+    if department_id:
+        sessions = sessions.filter(department_id=department_id)
+    figures = sessions.aggregate(
+        held=Count("pk", distinct=True),
+        signed_up=Count("registrations", distinct=True),
+        attended=Count("registrations", filter=Q(registrations__attended=True), distinct=True),
+        score=Avg("registrations__feedback__score"),
+    )
+    signed_up = figures["signed_up"]
+    figures["attendance_rate"] = round(100 * figures["attended"] / signed_up, 1) if signed_up else None
+    figures["score"] = round(figures["score"], 2) if figures["score"] is not None else None
+    return figures
