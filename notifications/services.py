@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Department, Role, User
 from notifications import outbox
-from notifications.models import Delivery, Notification
+from notifications.models import Delivery, Notification, address_digest
 
 logger = logging.getLogger("notifications")
 
@@ -251,24 +251,25 @@ def _deliver_many(queued: list[tuple[list[int], dict]]) -> None:
                              "body": message["body"], "url": message["url"], "created_at": now})
     created = _insert_new(Notification, rows, unique=("recipient", "key"), returning=("recipient", "key"))
 
-    # (channel, address, key) → the message; emails before SMS, in the order of the messages, as `_deliver` sends.
-    outgoing: dict[tuple[str, str, str], dict] = {}
+    # (channel, address's keyed hash, key) → the address and the message; emails before SMS, in the order of the
+    # messages, as `_deliver` sends. The hash is what the outbox's unique constraint compares (the address is encrypted).
+    outgoing: dict[tuple[str, str, str], tuple[str, dict]] = {}
     for channel, attribute in ((Delivery.Channel.EMAIL, "email"), (Delivery.Channel.SMS, "phone")):
         for recipient_ids, message in queued:
             for pk in recipient_ids:
                 address = getattr(users[pk], attribute) if (pk, message["key"]) in created else ""
                 if address:
-                    outgoing.setdefault((channel, address, message["key"]), message)
+                    outgoing.setdefault((channel, address_digest(channel, address), message["key"]), (address, message))
     if not outgoing:
         return
     claimed = _insert_new(
         Delivery,
-        [{"channel": channel, "address": address, "key": key, "event": message["event"],
+        [{"channel": channel, "address": address, "address_digest": digest, "key": key, "event": message["event"],
           "status": Delivery.Status.PENDING, "error": "", "created_at": now,
           **dict(zip(("subject", "body"), _content(channel, message), strict=True)),
           "attempts": 0, "next_attempt_at": now}
-         for (channel, address, key), message in outgoing.items()],
-        unique=("channel", "address", "key"), returning=("id",),
+         for (channel, digest, key), (address, message) in outgoing.items()],
+        unique=("channel", "address_digest", "key"), returning=("id",),
     )
     # Claimed by an earlier or concurrent run: not in `claimed`, never sent twice.
     outbox.enqueue(pk for (pk,) in claimed)
