@@ -25,6 +25,7 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.login_names import shown_login_name, typed_phone, user_for_login
 from audit.models import Result
 from audit.services import record
 
@@ -85,9 +86,13 @@ def record_login(sender, request=None, user=None, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="accounts.lockout.audit_login_failed")
 def record_login_failed(sender, credentials=None, request=None, **kwargs):
-    # Django has already replaced the password by asterisks; only the username is kept.
-    username = str((credentials or {}).get("username") or "")[:150]
-    record("account.login_failed", request=request, result=Result.FAILED, username=username)
+    # Django has already replaced the password by asterisks; only the login name is kept, a typed phone masked, with the
+    # account it names when there is one (accounts.login_names).
+    typed = str((credentials or {}).get("username") or "")
+    detail = {"username": shown_login_name(typed)[:150]}
+    if typed_phone(typed) and (user := user_for_login(typed)) is not None:
+        detail["account"] = user.get_username()
+    record("account.login_failed", request=request, result=Result.FAILED, **detail)
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.lockout.audit_logout")

@@ -204,6 +204,24 @@ def _claim(channel: str, address: str, message: dict, now) -> int | None:
         return None
 
 
+# --- one text of its own to one phone (a verification code) ------------------------------------------------------------
+def sms_to_outbox(*, phone: str, text: str, event: str, key: str) -> int | None:
+    """Put one SMS with a text of its own (a verification code) in the outbox, in the caller's transaction, and queue its
+    sending once that commits: the caller never waits on the gateway, and a rolled-back act leaves no message. The
+    row's text is encrypted at rest like every outbox row. Returns the row's id, or None when (sms, phone, key) was
+    already claimed."""
+    try:
+        with transaction.atomic():
+            pk = Delivery.objects.create(
+                channel=Delivery.Channel.SMS, address=phone, key=key[:KEY_LIMIT], event=event[:32], body=text,
+                next_attempt_at=timezone.now(),
+            ).pk
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: outbox.enqueue([pk]), robust=True)
+    return pk
+
+
 # --- delivery of many messages at once (notify_many) -----------------------------------------------------------------
 INSERT_CHUNK = 1000  # rows per INSERT statement (parameters stay far below PostgreSQL's limit)
 
