@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken as KnoxAuthToken
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from accounts.login_names import refuse_phone_username
 from accounts.models import (
     ADMINISTRATOR_ROLES,
     ApiToken,
@@ -131,8 +132,16 @@ class ResetPasswordForm(AdminPasswordChangeForm):
         return user
 
 
+class UserCreationForm(AdminUserCreationForm):
+    def clean_username(self):
+        username = super().clean_username()
+        refuse_phone_username(username)
+        return username
+
+
 @admin.register(User)
 class UserAdmin(MaskedPhoneHistory, BaseUserAdmin):
+    add_form = UserCreationForm
     list_display = ["username", "full_name", "role", "department", "enterprise", "masked_phone", "is_active", "last_login"]
     list_filter = ["role", "is_active", "department__region", "department"]
     search_fields = ["username", "first_name", "last_name", "phone", "department__name", "enterprise__name"]

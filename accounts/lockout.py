@@ -25,7 +25,7 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.login_names import shown_login_name, typed_phone, user_for_login
+from accounts.login_names import lockout_name, shown_login_name, typed_phone, user_for_login
 from audit.models import Result
 from audit.services import record
 
@@ -151,5 +151,10 @@ def unlock(*, actor, kind: str, value: str) -> int:
     require_role(actor, {Role.SECADMIN}, "只有安全管理员可以解锁。")
     if kind not in ("username", "ip"):
         raise ValueError(kind)
-    record("account.unlock", actor=actor, kind=kind, value=value[:150])
+    if kind == "username":
+        # The lockout counts an account under its username, however it was typed (a phone typed here finds it too).
+        shown, value = shown_login_name(value), lockout_name(value) or ""
+    else:
+        shown = value
+    record("account.unlock", actor=actor, kind=kind, value=shown[:150])
     return reset(username=value) if kind == "username" else reset(ip=value)

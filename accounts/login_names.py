@@ -103,6 +103,17 @@ def axes_username(request, credentials=None) -> str | None:
     return lockout_name(value)
 
 
+PHONE_USERNAME = "用户名不能是手机号码（手机号属于个人信息；企业用户可直接用手机号登录）。"
+
+
+def refuse_phone_username(value: str) -> None:
+    """A username chosen by an administrator may not be a mobile number (SECURITY.md §5)."""
+    from django.core.exceptions import ValidationError
+
+    if typed_phone(value):
+        raise ValidationError(PHONE_USERNAME)
+
+
 def shown_login_name(value: str | None) -> str:
     """A typed login name as a log or audit row may hold it: a phone masked (139****0001), anything else as typed."""
     value = str(value or "")

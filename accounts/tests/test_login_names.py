@@ -133,3 +133,34 @@ def test_a_password_like_the_phone_is_refused():
 
     with pytest.raises(ValidationError):
         validate_password("13985300777Ab", User(phone=PHONE, first_name="", last_name=""))
+
+
+@pytest.mark.parametrize("typed", [PHONE, "+8613985300777", "86-139-8530-0777"])
+def test_an_administrator_cannot_choose_a_phone_as_username(typed, superuser_client):
+    from django.core.exceptions import ValidationError
+
+    from accounts.staff import check_username
+
+    with pytest.raises(ValidationError, match="用户名不能是手机号码"):
+        check_username(typed)
+    assert check_username("zhang_139") == "zhang_139"
+    response = superuser_client.post(reverse("admin:accounts_user_add"), {
+        "username": typed, "password1": "Qyzj-2026-Admin!", "password2": "Qyzj-2026-Admin!", "usable_password": "true",
+        "role": "enterprise", "enterprise": EnterpriseFactory().pk,
+    })
+    assert response.status_code == 200 and "用户名不能是手机号码" in response.content.decode()
+    assert not User.objects.filter(username=typed).exists()
+
+
+@override_settings(LOGIN_RATE_PER_IP=100, LOGIN_RATE_PER_USERNAME=100)
+def test_the_security_administrator_unlocks_an_account_typed_as_its_phone(client, ent_user):
+    from accounts.lockout import unlock
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory, department
+
+    for n in range(5):
+        attempt(client, PHONE, ip=f"10.8.8.{n}")
+    secadmin = UserFactory(role=Role.SECADMIN, department=department("anshun-zwfw"))
+    assert unlock(actor=secadmin, kind="username", value="139 8530 0777") >= 1
+    assert attempt(client, ent_user.username, DEMO_PASSWORD, ip="10.8.9.9").status_code == 302
+    assert AuditEvent.objects.get(action="account.unlock").detail == {"kind": "username", "value": "139****0777"}
