@@ -87,11 +87,13 @@ class Delivery(models.Model):
     key = models.CharField(_("去重键"), max_length=200)
     event = models.CharField(_("事件"), max_length=32)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
-    error = models.CharField(_("失败原因"), max_length=500, blank=True)
+    # Database defaults too: the batch insert (notifications.services._deliver_many) leaves these two columns out, so
+    # that a row binds few enough parameters for large batches in one statement.
+    error = models.CharField(_("失败原因"), max_length=500, blank=True, default="", db_default="")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     subject = models.CharField(_("邮件主题"), max_length=250, blank=True)
     body = EncryptedTextField(_("发送内容"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0, db_default=0)
     next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 

@@ -283,9 +283,9 @@ def _deliver_many(queued: list[tuple[list[int], dict]]) -> None:
     claimed = _insert_new(
         Delivery,
         [{"channel": channel, "address": address, "address_digest": digest, "key": key, "event": message["event"],
-          "status": Delivery.Status.PENDING, "error": "", "created_at": now,
+          "status": Delivery.Status.PENDING, "created_at": now,
           **dict(zip(("subject", "body"), _content(channel, message), strict=True)),
-          "attempts": 0, "next_attempt_at": now}
+          "next_attempt_at": now}  # `error` and `attempts` take their database defaults
          for (channel, digest, key), (address, message) in outgoing.items()],
         unique=("channel", "address_digest", "key"), returning=("id",),
     )
