@@ -144,7 +144,8 @@ class UserAdmin(MaskedPhoneHistory, BaseUserAdmin):
     add_form = UserCreationForm
     list_display = ["username", "full_name", "role", "department", "enterprise", "masked_phone", "is_active", "last_login"]
     list_filter = ["role", "is_active", "department__region", "department"]
-    search_fields = ["username", "first_name", "last_name", "phone", "department__name", "enterprise__name"]
+    # The phone is encrypted: a whole phone is found through its keyed hash (get_search_results), never by a fragment.
+    search_fields = ["username", "first_name", "last_name", "department__name", "enterprise__name"]
     list_select_related = ["department", "enterprise"]
     autocomplete_fields = ["department", "enterprise"]
     change_password_form = ResetPasswordForm
@@ -166,6 +167,12 @@ class UserAdmin(MaskedPhoneHistory, BaseUserAdmin):
         ),
     )
     readonly_fields = ["last_login", "date_joined", "masked_phone"]
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results |= queryset.filter(pk__in=User.objects.with_phone(search_term.strip()).values("pk"))
+        return results, may_have_duplicates
 
     @admin.display(description=_("姓名"))
     def full_name(self, obj: User) -> str:

@@ -164,3 +164,11 @@ def test_the_security_administrator_unlocks_an_account_typed_as_its_phone(client
     assert unlock(actor=secadmin, kind="username", value="139 8530 0777") >= 1
     assert attempt(client, ent_user.username, DEMO_PASSWORD, ip="10.8.9.9").status_code == 302
     assert AuditEvent.objects.get(action="account.unlock").detail == {"kind": "username", "value": "139****0777"}
+
+
+def test_the_user_admin_finds_an_account_by_its_whole_phone(superuser_client, ent_user):
+    changelist = reverse("admin:accounts_user_changelist")
+    found = superuser_client.get(changelist, {"q": "139 8530 0777"})
+    assert found.status_code == 200 and ent_user.username in found.content.decode()
+    assert PHONE not in found.content.decode()  # listed with the phone masked
+    assert ent_user.username not in superuser_client.get(changelist, {"q": "0777"}).content.decode()  # no fragments
