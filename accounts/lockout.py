@@ -25,7 +25,12 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.login_names import lockout_name, shown_login_name, typed_phone, user_for_login
+from accounts.login_names import (
+    lockout_name,
+    shown_login_name,
+    typed_phone,
+    user_for_login,
+)
 from audit.models import Result
 from audit.services import record
 

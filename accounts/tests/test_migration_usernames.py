@@ -42,6 +42,7 @@ def test_phone_usernames_are_renamed_with_their_history_and_lockout_rows_and_bac
         signed_up, invited = user(PHONE, PHONE), user(OTHER, OTHER)
         demo, staff = user("ent", "13985300001"), user("13985300883", "13985300883", role="office")
         from axes.models import AccessAttempt, AccessFailureLog
+
         from audit.models import AuditEvent
 
         common = {"user_agent": "t", "ip_address": "10.0.0.1", "http_accept": "*/*", "path_info": "/login/"}

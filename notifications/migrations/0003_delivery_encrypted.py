@@ -1,8 +1,9 @@
 """The outbox's address and text encrypted at rest (SECURITY.md §5): the columns change type here, 0004 encrypts the
 rows already there and fills the keyed hash, 0005 puts the unique constraint on the hash."""
 
-import core.fields
 from django.db import migrations, models
+
+import core.fields
 
 
 class Migration(migrations.Migration):
