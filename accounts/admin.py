@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken as KnoxAuthToken
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from accounts.login_names import refuse_phone_username
 from accounts.models import (
     ADMINISTRATOR_ROLES,
     ApiToken,
@@ -131,11 +132,20 @@ class ResetPasswordForm(AdminPasswordChangeForm):
         return user
 
 
+class UserCreationForm(AdminUserCreationForm):
+    def clean_username(self):
+        username = super().clean_username()
+        refuse_phone_username(username)
+        return username
+
+
 @admin.register(User)
 class UserAdmin(MaskedPhoneHistory, BaseUserAdmin):
+    add_form = UserCreationForm
     list_display = ["username", "full_name", "role", "department", "enterprise", "masked_phone", "is_active", "last_login"]
     list_filter = ["role", "is_active", "department__region", "department"]
-    search_fields = ["username", "first_name", "last_name", "phone", "department__name", "enterprise__name"]
+    # The phone is encrypted: a whole phone is found through its keyed hash (get_search_results), never by a fragment.
+    search_fields = ["username", "first_name", "last_name", "department__name", "enterprise__name"]
     list_select_related = ["department", "enterprise"]
     autocomplete_fields = ["department", "enterprise"]
     change_password_form = ResetPasswordForm
@@ -157,6 +167,12 @@ class UserAdmin(MaskedPhoneHistory, BaseUserAdmin):
         ),
     )
     readonly_fields = ["last_login", "date_joined", "masked_phone"]
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            results |= queryset.filter(pk__in=User.objects.with_phone(search_term.strip()).values("pk"))
+        return results, may_have_duplicates
 
     @admin.display(description=_("姓名"))
     def full_name(self, obj: User) -> str:

@@ -25,6 +25,12 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.login_names import (
+    lockout_name,
+    shown_login_name,
+    typed_phone,
+    user_for_login,
+)
 from audit.models import Result
 from audit.services import record
 
@@ -85,9 +91,13 @@ def record_login(sender, request=None, user=None, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="accounts.lockout.audit_login_failed")
 def record_login_failed(sender, credentials=None, request=None, **kwargs):
-    # Django has already replaced the password by asterisks; only the username is kept.
-    username = str((credentials or {}).get("username") or "")[:150]
-    record("account.login_failed", request=request, result=Result.FAILED, username=username)
+    # Django has already replaced the password by asterisks; only the login name is kept, a typed phone masked, with the
+    # account it names when there is one (accounts.login_names).
+    typed = str((credentials or {}).get("username") or "")
+    detail = {"username": shown_login_name(typed)[:150]}
+    if typed_phone(typed) and (user := user_for_login(typed)) is not None:
+        detail["account"] = user.get_username()
+    record("account.login_failed", request=request, result=Result.FAILED, **detail)
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.lockout.audit_logout")
@@ -146,5 +156,10 @@ def unlock(*, actor, kind: str, value: str) -> int:
     require_role(actor, {Role.SECADMIN}, "只有安全管理员可以解锁。")
     if kind not in ("username", "ip"):
         raise ValueError(kind)
-    record("account.unlock", actor=actor, kind=kind, value=value[:150])
+    if kind == "username":
+        # The lockout counts an account under its username, however it was typed (a phone typed here finds it too).
+        shown, value = shown_login_name(value), lockout_name(value) or ""
+    else:
+        shown = value
+    record("account.unlock", actor=actor, kind=kind, value=shown[:150])
     return reset(username=value) if kind == "username" else reset(ip=value)

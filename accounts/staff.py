@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 
+from accounts.login_names import refuse_phone_username
 from accounts.models import Department, Role, User
 from accounts.passwords import password_set
 from accounts.roles import STAFF_ACCOUNT_ROLES
@@ -144,6 +145,7 @@ def check_username(value: str) -> str:
         _username_validator(value)
     except ValidationError:
         raise ValidationError("用户名只能包含字母、数字和 @ . + - _。") from None
+    refuse_phone_username(value)
     return value
 
 

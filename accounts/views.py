@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import LoginForm, PasswordChangeForm
+from accounts.login_names import lockout_name
 from accounts.models import Role
 from accounts.navigation import CAPABILITIES
 from accounts.passwords import MAX_AGE, password_set
@@ -24,7 +25,8 @@ class LoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         # Besides the lockout (accounts/lockout.py): at most so many login POSTs per address and per username.
         by_ip = RateLimit("login-ip", limit=settings.LOGIN_RATE_PER_IP, window=LOGIN_WINDOW).hit(client_ip(request))
-        username = request.POST.get("username", "").strip().lower()
+        # Counted per account however it is typed (a phone is its account's username; accounts.login_names).
+        username = (lockout_name(request.POST.get("username", "").strip()) or "").lower()
         by_user = RateLimit("login-user", limit=settings.LOGIN_RATE_PER_USERNAME, window=LOGIN_WINDOW).hit(username)
         if not (by_ip.allowed and by_user.allowed):
             return too_many_requests(request, max(by_ip.retry_after, by_user.retry_after))

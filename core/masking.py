@@ -16,3 +16,18 @@ def mask_phone(phone: str | None) -> str:
     if len(digits) > 4:
         return f"{MASK}{digits[-2:]}"
     return MASK
+
+
+def mask_email(address: str | None) -> str:
+    """The first character of the local part and the domain: `l****@example.cn`."""
+    if not address:
+        return ""
+    local, at, domain = str(address).strip().rpartition("@")
+    if not at:
+        return mask_phone(address)
+    return f"{local[:1]}{MASK}@{domain}"
+
+
+def mask_address(address: str | None) -> str:
+    """An outbox address (a phone or an email address), masked as each is."""
+    return mask_email(address) if address and "@" in str(address) else mask_phone(address)

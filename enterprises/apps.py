@@ -9,6 +9,7 @@ class EnterprisesConfig(AppConfig):
         "enterprise_verification": "企业认证",
         "join_request": "加入企业申请",
         "enterprise_account": "企业账号",
+        "phone_code": "短信验证码",
     }
 
     def menu_items(self):

@@ -154,7 +154,8 @@ class SignupForm(PhoneCodeForm):
         return Enterprise.objects.filter(uscc=code).first() if code else None
 
     def password_user(self) -> User:
-        return User(username=self.cleaned_data.get("phone", ""), first_name=self.cleaned_data.get("person_name", ""),
+        # The password may not be like the phone (AUTH_PASSWORD_VALIDATORS compare it with the phone too).
+        return User(phone=self.cleaned_data.get("phone", ""), first_name=self.cleaned_data.get("person_name", ""),
                     role=Role.ENTERPRISE)
 
     def clean(self):

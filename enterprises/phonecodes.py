@@ -1,7 +1,8 @@
 """SMS verification codes (SECURITY.md §1): 6 digits, valid 10 minutes, 5 tries, single use; a new one at most every
 60 s per phone and purpose, and a daily cap per phone and per client address. Codes leave through the SMS sender
-interface (notifications.sms); in development its logging sender shows the text on the console, in production no log
-line ever holds a code. Tests read the codes from the recording sender.
+outbox (notifications.services.sms_to_outbox: a Delivery row, its text encrypted at rest, sent by a Celery task after the
+request commits), so a stalled gateway never holds up a sign-up; in development the logging sender writes the text to
+var/sms-inbox.txt, and no log line ever holds a code. Tests read the codes from the recording sender.
 
     phone_code_send(phone="13985300001", purpose=PhoneCode.Purpose.SIGNUP, ip=client_ip(request))
     phone_code_check(phone="13985300001", purpose=PhoneCode.Purpose.SIGNUP, code="123456")  # raises PhoneCodeError
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from core.hashing import digests_match, keyed_digest
 from enterprises.models import PhoneCode
-from notifications.sms import get_sms_sender
+from notifications.services import sms_to_outbox
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 CODE_LENGTH = 6
@@ -83,7 +84,7 @@ def phone_code_send(*, phone: str, purpose: str, ip: str = "", now: datetime | N
         if ip_digest and PhoneCode.objects.filter(ip_digest=ip_digest, sent_at__gte=today).count() >= DAILY_PER_IP:
             raise PhoneCodeError("当前网络今天获取验证码的次数已达上限，请明天再试。", field="phone")
         code = "".join(secrets.choice("0123456789") for _ in range(CODE_LENGTH))
-        PhoneCode.objects.create(
+        row = PhoneCode.objects.create(
             purpose=purpose,
             phone_digest=phone_digest,
             ip_digest=ip_digest,
@@ -94,10 +95,8 @@ def phone_code_send(*, phone: str, purpose: str, ip: str = "", now: datetime | N
             f"【安顺市企业之家】您的验证码是 {code}，用于{purpose.label}，"
             f"{int(VALID_FOR.total_seconds() // 60)} 分钟内有效。请勿将验证码告诉他人。"
         )
-        try:
-            get_sms_sender().send(phone, text)
-        except Exception as exc:  # the gateway's failure: nothing was sent, so nothing is recorded
-            raise PhoneCodeError("短信发送失败，请稍后再试。", field="phone") from exc
+        # Into the outbox with the code's row; the task sends it after commit, retrying a gateway that fails.
+        sms_to_outbox(phone=phone, text=text, event="phone_code", key=f"phone-code-{row.pk}")
 
 
 def phone_code_check(*, phone: str, purpose: str, code: str, now: datetime | None = None) -> None:

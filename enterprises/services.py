@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.login_names import new_username
 from accounts.models import Enterprise, Region, Role, User
 from accounts.passwords import remember_password
 from audit.services import record
@@ -59,8 +60,9 @@ def is_region_office_of(enterprise, user) -> bool:
 
 
 def phone_taken(phone: str) -> bool:
-    """A phone is taken while an account that logs in with it is active or waits for a decision."""
-    return User.objects.filter(username=phone).exists()
+    """A phone is taken while an enterprise account holds it (one logs in with it; found by the keyed hash), active,
+    waiting for a decision or removed."""
+    return User.objects.with_phone(phone).filter(role=Role.ENTERPRISE).exists()
 
 
 def _set_password(user: User, password: str, field: str = "password1") -> None:
@@ -109,7 +111,8 @@ def enterprise_signup(*, enterprise_name: str, uscc: str, region: Region, person
                     )
             except IntegrityError:  # registered by someone else a moment ago
                 raise field_error("uscc", "该企业刚刚由他人完成注册，请重新获取验证码并提交，以申请加入该企业。") from None
-        user = User(username=phone, role=Role.ENTERPRISE, enterprise=enterprise, first_name=person_name,
+        # A generated username (SECURITY.md §5: no username is a phone); the person logs in with the phone.
+        user = User(username=new_username(), role=Role.ENTERPRISE, enterprise=enterprise, first_name=person_name,
                     phone=phone, is_active=not joined)
         _set_password(user, password)
         try:
@@ -250,7 +253,7 @@ def staff_invite(*, actor: User, name: str, phone: str, link_base: str) -> Invit
             raise PermissionDenied(NOT_ADMIN)
         if phone_taken(phone):
             raise field_error("phone", "该手机号已注册平台账号，不能再次邀请。")
-        user = User(username=phone, role=Role.ENTERPRISE, enterprise_id=actor.enterprise_id, first_name=name,
+        user = User(username=new_username(), role=Role.ENTERPRISE, enterprise_id=actor.enterprise_id, first_name=name,
                     phone=phone, is_active=False)
         user.set_unusable_password()
         user.save()
@@ -361,17 +364,14 @@ def password_reset(*, phone: str, password: str) -> User:
 
 
 def phone_change(*, actor: User, phone: str) -> User:
-    """Record a new, verified phone for the actor; an account that logs in with its phone logs in with the new one."""
+    """Record a new, verified phone for the actor; an enterprise account logs in with the new one from now on (the
+    username stays: it is not the phone)."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         if phone == user.phone:
             raise field_error("phone", "新手机号与当前手机号相同。")
         if User.objects.with_phone(phone).exclude(pk=user.pk).exists() or phone_taken(phone):
             raise field_error("phone", "该手机号已被其他账号使用。")
-        fields = ["phone"]
-        if user.username == user.phone:
-            user.username = phone
-            fields.append("username")
         user.phone = phone
-        user.save(update_fields=fields)
+        user.save(update_fields=["phone"])
     return user

@@ -5,10 +5,10 @@ extra query per page (the correlated COUNT runs over the (recipient, read_at) in
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts.backends import LoginNameBackend
 from notifications.models import Notification
 
 
@@ -23,7 +23,9 @@ def unread_count_subquery():
     return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
 
 
-class PlatformBackend(ModelBackend):
+class PlatformBackend(LoginNameBackend):
+    """Logs in by username or phone (accounts.backends); reads the session's user with the unread count."""
+
     def get_user(self, user_id):
         User = get_user_model()
         try:

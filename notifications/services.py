@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Department, Role, User
 from notifications import outbox
-from notifications.models import Delivery, Notification
+from notifications.models import Delivery, Notification, address_digest
 
 logger = logging.getLogger("notifications")
 
@@ -204,6 +204,24 @@ def _claim(channel: str, address: str, message: dict, now) -> int | None:
         return None
 
 
+# --- one text of its own to one phone (a verification code) ------------------------------------------------------------
+def sms_to_outbox(*, phone: str, text: str, event: str, key: str) -> int | None:
+    """Put one SMS with a text of its own (a verification code) in the outbox, in the caller's transaction, and queue its
+    sending once that commits: the caller never waits on the gateway, and a rolled-back act leaves no message. The
+    row's text is encrypted at rest like every outbox row. Returns the row's id, or None when (sms, phone, key) was
+    already claimed."""
+    try:
+        with transaction.atomic():
+            pk = Delivery.objects.create(
+                channel=Delivery.Channel.SMS, address=phone, key=key[:KEY_LIMIT], event=event[:32], body=text,
+                next_attempt_at=timezone.now(),
+            ).pk
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: outbox.enqueue([pk]), robust=True)
+    return pk
+
+
 # --- delivery of many messages at once (notify_many) -----------------------------------------------------------------
 INSERT_CHUNK = 1000  # rows per INSERT statement (parameters stay far below PostgreSQL's limit)
 
@@ -251,24 +269,25 @@ def _deliver_many(queued: list[tuple[list[int], dict]]) -> None:
                              "body": message["body"], "url": message["url"], "created_at": now})
     created = _insert_new(Notification, rows, unique=("recipient", "key"), returning=("recipient", "key"))
 
-    # (channel, address, key) → the message; emails before SMS, in the order of the messages, as `_deliver` sends.
-    outgoing: dict[tuple[str, str, str], dict] = {}
+    # (channel, address's keyed hash, key) → the address and the message; emails before SMS, in the order of the
+    # messages, as `_deliver` sends. The hash is what the outbox's unique constraint compares (the address is encrypted).
+    outgoing: dict[tuple[str, str, str], tuple[str, dict]] = {}
     for channel, attribute in ((Delivery.Channel.EMAIL, "email"), (Delivery.Channel.SMS, "phone")):
         for recipient_ids, message in queued:
             for pk in recipient_ids:
                 address = getattr(users[pk], attribute) if (pk, message["key"]) in created else ""
                 if address:
-                    outgoing.setdefault((channel, address, message["key"]), message)
+                    outgoing.setdefault((channel, address_digest(channel, address), message["key"]), (address, message))
     if not outgoing:
         return
     claimed = _insert_new(
         Delivery,
-        [{"channel": channel, "address": address, "key": key, "event": message["event"],
-          "status": Delivery.Status.PENDING, "error": "", "created_at": now,
+        [{"channel": channel, "address": address, "address_digest": digest, "key": key, "event": message["event"],
+          "status": Delivery.Status.PENDING, "created_at": now,
           **dict(zip(("subject", "body"), _content(channel, message), strict=True)),
-          "attempts": 0, "next_attempt_at": now}
-         for (channel, address, key), message in outgoing.items()],
-        unique=("channel", "address", "key"), returning=("id",),
+          "next_attempt_at": now}  # `error` and `attempts` take their database defaults
+         for (channel, digest, key), (address, message) in outgoing.items()],
+        unique=("channel", "address_digest", "key"), returning=("id",),
     )
     # Claimed by an earlier or concurrent run: not in `claimed`, never sent twice.
     outbox.enqueue(pk for (pk,) in claimed)

@@ -227,7 +227,9 @@ LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # SECURITY.md §2: 10+ characters of 3 of 4 classes, not common, not like the username, not one of the last 5.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # Not like the username, the name, the email address or the phone (an enterprise user logs in with the phone).
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email", "phone")}},
     {"NAME": "accounts.passwords.ComplexityValidator", "OPTIONS": {"min_length": 10, "min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "accounts.passwords.HistoryValidator", "OPTIONS": {"count": 5}},
@@ -471,6 +473,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
+# A phone typed at the login is counted under its account's username (or, when no account has it, its keyed hash):
+# the lockout follows the account however it is typed, and axes' tables never hold a phone (accounts.login_names).
+AXES_USERNAME_CALLABLE = "accounts.login_names.axes_username"
 AXES_VERBOSE = False
 # Login POSTs per address and per username in 5 minutes (429 beyond, besides the lockout).
 LOGIN_RATE_PER_IP = env_int("QYZJ_LOGIN_RATE_PER_IP", 60, minimum=1)

@@ -19,6 +19,15 @@ PRODUCTION_PII_KEYS = {
 }
 
 
+def committed():
+    """A block whose on-commit callbacks run at its end, as after the real commit of a request: an SMS code, like every
+    outbox message, is queued for sending only then (notifications.services.sms_to_outbox), so a test reading the
+    recording gateway posts inside `with committed():`."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def load_reference_data() -> None:
     """The rows the migrations load (regions, departments, domains, the calendar, the deadline policies, the workflow
     settings), again: a transactional test flushes them afterwards. The loaders are idempotent."""

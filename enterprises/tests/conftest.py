@@ -1,5 +1,6 @@
 import pytest
 
+from accounts.login_names import new_username
 from accounts.models import Region
 from accounts.tests.factories import EnterpriseFactory, EnterpriseUserFactory
 from enterprises.licences import store_licence
@@ -16,7 +17,7 @@ def _media(settings, tmp_path):
 def applicant(db):
     """The administrator of a self-registered, unverified enterprise of the county 西秀区."""
     enterprise = EnterpriseFactory(name="西秀新注册科技有限公司", region=Region.objects.get(code="xixiu"))
-    user = EnterpriseUserFactory(username="13985300021", phone="13985300021", enterprise=enterprise, first_name="申请人")
+    user = EnterpriseUserFactory(username=new_username(), phone="13985300021", enterprise=enterprise, first_name="申请人")
     Verification.objects.create(enterprise=enterprise)
     EnterpriseAdmin.objects.create(enterprise=enterprise, user=user)
     store_licence(enterprise=enterprise, upload=png(), uploaded_by=user)

@@ -10,6 +10,7 @@ from enterprises import limits
 from enterprises.models import PhoneCode
 from enterprises.phonecodes import phone_code_send
 from enterprises.tests.helpers import last_code
+from qiyezhijia.testing import committed
 
 pytestmark = pytest.mark.django_db
 RESET = reverse("enterprises:password_reset")
@@ -25,7 +26,8 @@ def reset(client, phone, code, password=NEW, again=None):
 def test_reset_by_sms_code(client, ent_admin, sms):
     other = Client()
     other.force_login(ent_admin)
-    page = client.post(RESET, {"action": "send_code", "phone": "13985300031"})
+    with committed():
+        page = client.post(RESET, {"action": "send_code", "phone": "13985300031"})
     assert "如果该手机号已注册企业账号，验证码已发送" in page.content.decode()
     response = reset(client, "13985300031", last_code(sms))
     assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
@@ -37,7 +39,8 @@ def test_reset_by_sms_code(client, ent_admin, sms):
 
 
 def test_unknown_phone_reads_the_same_and_gets_no_sms(client, sms):
-    page = client.post(RESET, {"action": "send_code", "phone": "13985300099"})
+    with committed():
+        page = client.post(RESET, {"action": "send_code", "phone": "13985300099"})
     assert "如果该手机号已注册企业账号，验证码已发送" in page.content.decode()
     assert sms == []
     response = reset(client, "13985300099", "123456")
@@ -47,13 +50,15 @@ def test_unknown_phone_reads_the_same_and_gets_no_sms(client, sms):
 def test_staff_accounts_are_not_reset_by_sms(client, office_clerk, sms):
     office_clerk.phone = "13985300061"
     office_clerk.save(update_fields=["phone"])
-    client.post(RESET, {"action": "send_code", "phone": "13985300061"})
+    with committed():
+        client.post(RESET, {"action": "send_code", "phone": "13985300061"})
     assert sms == []
     assert "由系统管理员（账号管理员）统一管理" in client.get(RESET).content.decode()
 
 
 def test_wrong_code_and_mismatched_passwords_change_nothing(client, ent_admin, sms):
-    client.post(RESET, {"action": "send_code", "phone": "13985300031"})
+    with committed():
+        client.post(RESET, {"action": "send_code", "phone": "13985300031"})
     code = last_code(sms)
     wrong = "000000" if code != "000000" else "111111"
     assert "验证码不正确或已过期" in reset(client, "13985300031", wrong).content.decode()
@@ -80,7 +85,8 @@ def test_account_needs_login(client):
 
 def test_change_phone_with_a_verified_code(client, office_clerk, sms):
     client.force_login(office_clerk)
-    client.post(ACCOUNT, {"action": "send_code", "phone": "13985300071"})
+    with committed():
+        client.post(ACCOUNT, {"action": "send_code", "phone": "13985300071"})
     assert sms[-1][0] == "13985300071"
     bad = client.post(ACCOUNT, {"action": "change", "phone": "13985300071", "code": "12345a"})
     assert "验证码为 6 位数字" in bad.content.decode()
@@ -90,7 +96,8 @@ def test_change_phone_with_a_verified_code(client, office_clerk, sms):
 
 def test_change_phone_refuses_a_wrong_code(client, office_clerk, sms):
     client.force_login(office_clerk)
-    phone_code_send(phone="13985300071", purpose=PhoneCode.Purpose.CHANGE_PHONE)
+    with committed():
+        phone_code_send(phone="13985300071", purpose=PhoneCode.Purpose.CHANGE_PHONE)
     code = last_code(sms)
     response = client.post(ACCOUNT, {"action": "change", "phone": "13985300071",
                                      "code": "000000" if code != "000000" else "111111"})
@@ -98,16 +105,24 @@ def test_change_phone_refuses_a_wrong_code(client, office_clerk, sms):
     assert User.objects.get(pk=office_clerk.pk).phone == ""
 
 
-def test_phone_used_as_username_follows_the_change(client, applicant, sms):
+def test_an_enterprise_user_logs_in_with_the_new_phone_after_the_change(client, applicant, sms):
+    # Before usernames stopped being phones, the username followed the phone; now the username stays and the login
+    # by phone follows the change (accounts.login_names).
+    applicant.set_password(NEW)
+    applicant.save(update_fields=["password"])
     client.force_login(applicant)
-    client.post(ACCOUNT, {"action": "send_code", "phone": "13985300081"})
+    with committed():
+        client.post(ACCOUNT, {"action": "send_code", "phone": "13985300081"})
     client.post(ACCOUNT, {"action": "change", "phone": "13985300081", "code": last_code(sms)})
     user = User.objects.get(pk=applicant.pk)
-    assert user.phone == user.username == "13985300081"
+    assert user.phone == "13985300081" and user.username == applicant.username
+    assert Client().login(username="13985300081", password=NEW)
+    assert not Client().login(username="13985300021", password=NEW)
 
 
 def test_a_phone_of_another_account_is_refused(client, office_clerk, ent_admin, sms):
     client.force_login(office_clerk)
-    response = client.post(ACCOUNT, {"action": "send_code", "phone": "13985300031"})
+    with committed():
+        response = client.post(ACCOUNT, {"action": "send_code", "phone": "13985300031"})
     assert "该手机号已被其他账号使用" in response.content.decode() and sms == []
     assert User.objects.get(pk=office_clerk.pk).phone == ""

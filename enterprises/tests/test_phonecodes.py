@@ -16,6 +16,9 @@ from enterprises.phonecodes import (
     phone_code_check,
     phone_code_send,
 )
+from notifications.models import Delivery
+from notifications.tasks import send_deliveries
+from qiyezhijia.testing import committed
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -29,7 +32,7 @@ def sent_code(sms) -> str:
 
 
 def send(at=T0, phone=PHONE, purpose=SIGNUP, ip="10.0.0.1"):
-    with time_machine.travel(at, tick=False):
+    with time_machine.travel(at, tick=False), committed():
         phone_code_send(phone=phone, purpose=purpose, ip=ip)
 
 
@@ -119,11 +122,21 @@ def test_daily_cap_per_address(sms):
     send(phone="13700000000", at=T0 + timedelta(minutes=5), ip="10.0.0.2")
 
 
-def test_a_failing_gateway_records_nothing(settings, sms):
+def test_a_failing_gateway_refuses_nothing_the_code_waits_in_the_outbox_for_the_retry(settings, sms):
+    # Before the outbox, a failing gateway refused the request and recorded nothing; now the request never meets the
+    # gateway: the code's row and its SMS (encrypted) are kept, and the task's retry delivers it when the gateway is back.
     settings.SMS_SENDER = "notifications.tests.sms_doubles.FailingSMSSender"
-    with pytest.raises(PhoneCodeError, match="短信发送失败"):
-        send()
-    assert not PhoneCode.objects.exists()
+    send()
+    delivery = Delivery.objects.get()
+    assert PhoneCode.objects.count() == 1 and sms == []
+    assert (delivery.channel, delivery.event, delivery.status, delivery.attempts) == ("sms", "phone_code", "pending", 1)
+    assert delivery.error == "短信网关无响应"
+    settings.SMS_SENDER = "notifications.tests.sms_doubles.RecordingSMSSender"
+    with time_machine.travel(delivery.next_attempt_at, tick=False):
+        send_deliveries.apply(args=([delivery.pk],))
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and sms[-1][0] == PHONE
+    check(sent_code(sms), at=delivery.next_attempt_at or T0 + timedelta(minutes=2))
 
 
 @pytest.mark.parametrize("raw", ["", "1234", "23985300001", "139853000012", "abc"])

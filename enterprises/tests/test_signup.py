@@ -2,8 +2,10 @@
 sends a join request instead; bad input re-renders with the Chinese error and saves nothing; rate limits."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from accounts.login_names import GENERATED
 from accounts.models import Enterprise, Region, User
 from accounts.tests.factories import (
     EnterpriseFactory,
@@ -21,6 +23,7 @@ from enterprises.models import (
 )
 from enterprises.privacy import PRIVACY_VERSION
 from enterprises.tests.helpers import last_code, pdf, png
+from qiyezhijia.testing import committed
 
 pytestmark = pytest.mark.django_db
 URL = reverse("enterprises:signup")
@@ -35,7 +38,8 @@ def _media(settings, tmp_path):
 
 
 def send_code(client, phone=PHONE, **extra):
-    return client.post(URL, {"action": "send_code", "phone": phone, **extra})
+    with committed():
+        return client.post(URL, {"action": "send_code", "phone": phone, **extra})
 
 
 def form(code, **overrides):
@@ -55,8 +59,11 @@ def test_new_uscc_creates_an_unverified_enterprise_with_the_person_as_administra
     assert response.status_code == 302 and response["Location"] == reverse("enterprises:home")
     enterprise = Enterprise.objects.get(uscc=USCC)  # normalised to upper case
     assert enterprise.region == Region.objects.get(code="xixiu")
-    user = User.objects.get(username=PHONE)
+    user = User.objects.with_phone(PHONE).get()
     assert user.is_active and user.enterprise == enterprise and user.check_password(PASSWORD)
+    # The username is generated and says nothing about the person (SECURITY.md §5); the phone logs in.
+    assert GENERATED.match(user.username) and PHONE[-4:] not in user.username
+    assert Client().login(username=PHONE, password=PASSWORD) and Client().login(username=user.username, password=PASSWORD)
     assert Verification.objects.get(enterprise=enterprise).status == Verification.Status.UNVERIFIED
     assert EnterpriseAdmin.objects.get(enterprise=enterprise).user == user
     assert Licence.objects.get(enterprise=enterprise).content_type == "application/pdf"
@@ -93,8 +100,8 @@ def test_known_uscc_sends_a_join_request_and_creates_nothing_else(client, sms):
     assert "加入申请已提交" in html and "该企业的管理员同意后" in html
     assert Enterprise.objects.count() == 1 and Enterprise.objects.get().name == enterprise.name
     assert not Licence.objects.exists() and not Verification.objects.exists()
-    person = User.objects.get(username=PHONE)
-    assert not person.is_active
+    person = User.objects.with_phone(PHONE).get()
+    assert not person.is_active and GENERATED.match(person.username)
     join = JoinRequest.objects.get()
     assert join.user == person and join.status == JoinRequest.Status.PENDING and join.phone_masked == "139****0011"
     assert not client.login(username=PHONE, password=PASSWORD)
@@ -153,7 +160,7 @@ def test_a_failed_form_does_not_use_up_the_code(client, sms):
 
 
 def test_a_phone_that_has_an_account_is_told_to_log_in(client, sms):
-    EnterpriseUserFactory(username=PHONE, phone=PHONE)
+    EnterpriseUserFactory(phone=PHONE)  # its username is not the phone: the phone is found by its keyed hash
     response = send_code(client)
     assert "该手机号已注册，请直接登录" in response.content.decode()
     assert sms == []
@@ -162,7 +169,8 @@ def test_a_phone_that_has_an_account_is_told_to_log_in(client, sms):
 def test_the_code_is_for_sign_up_only(client, sms):
     from enterprises.phonecodes import phone_code_send
 
-    phone_code_send(phone=PHONE, purpose=PhoneCode.Purpose.RESET_PASSWORD)
+    with committed():
+        phone_code_send(phone=PHONE, purpose=PhoneCode.Purpose.RESET_PASSWORD)
     bad(client, sms, "验证码不正确", code=last_code(sms))
 
 
@@ -190,7 +198,8 @@ def test_the_form_and_the_privacy_notice_are_public(client):
 
 
 def test_the_send_code_script_gets_json_and_the_page_stays(client, sms):
-    ok = client.post(URL, {"action": "send_code", "phone": PHONE}, HTTP_X_REQUESTED_WITH="fetch")
+    with committed():
+        ok = client.post(URL, {"action": "send_code", "phone": PHONE}, HTTP_X_REQUESTED_WITH="fetch")
     assert ok.status_code == 200 and ok.json() == {"ok": True, "message": "验证码已发送至 139****0011，10 分钟内有效。"}
     assert sms[-1][0] == PHONE
     again = client.post(URL, {"action": "send_code", "phone": PHONE}, HTTP_X_REQUESTED_WITH="fetch")

@@ -8,6 +8,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from accounts.login_names import GENERATED
 from accounts.models import Region, User
 from accounts.tests.factories import EnterpriseFactory, EnterpriseUserFactory
 from enterprises.models import EnterpriseAdmin, JoinRequest
@@ -83,7 +84,8 @@ def test_invite_sends_a_one_time_link_to_set_a_password(client, ent_admin, sms, 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("enterprises:invite"), {"name": "钱员工", "phone": "139 8530 0051"})
     assert response.status_code == 302
-    invited = User.objects.get(username="13985300051")
+    invited = User.objects.with_phone("13985300051").get()
+    assert GENERATED.match(invited.username)  # not the phone (SECURITY.md §5)
     assert not invited.is_active and not invited.has_usable_password() and invited.enterprise == ent_admin.enterprise
     link = re.search(r"(/invite/[^/\s]+/)", [text for to, text in sms if to == "13985300051"][-1]).group(1)
     visitor = Client()

@@ -185,7 +185,7 @@ def account(request):
                 except ValidationError as exc:
                     apply_errors(form, exc)
                 else:
-                    note = "，登录用户名随之改为新手机号" if user.username == user.phone else ""
+                    note = "，今后请用新手机号登录" if user.role == Role.ENTERPRISE else ""
                     messages.success(request, f"手机号已更换为 {services.mask_phone(user.phone)}{note}。")
                     return redirect("enterprises:account")
     user = request.user

@@ -12,7 +12,7 @@ from accounts.models import Department
 from accounts.tests.factories import valid_uscc
 from core.hashing import keyed_digest
 from enterprises.models import PhoneCode
-from qiyezhijia.testing import flashed
+from qiyezhijia.testing import committed, flashed
 from tickets import workflow
 from tickets.models import Demand, DemandEvent
 from tickets.models.demand import Channel
@@ -66,7 +66,8 @@ def _code_sent(sms, phone=PHONE) -> str:
 
 
 def _request_code(client, sms, **overrides) -> str:
-    response = client.post(NEW, _form(action="send_code", **overrides))
+    with committed():
+        response = client.post(NEW, _form(action="send_code", **overrides))
     assert response.status_code == 200
     return _code_sent(sms)
 
@@ -92,7 +93,8 @@ def test_form_opens_without_login_and_the_login_page_links_both_pages(client):
 
 
 def test_getting_a_code_keeps_what_was_typed_and_saves_no_demand(client, sms):
-    response = client.post(NEW, _form(action="send_code", title="我先写好的标题"))
+    with committed():
+        response = client.post(NEW, _form(action="send_code", title="我先写好的标题"))
     assert response.status_code == 200
     assert "验证码已发送至 139****0001" in " ".join(flashed(response))
     assert 'value="我先写好的标题"' in response.content.decode()
@@ -103,13 +105,15 @@ def test_getting_a_code_keeps_what_was_typed_and_saves_no_demand(client, sms):
 
 
 def test_a_bad_phone_gets_no_code(client, sms):
-    response = client.post(NEW, _form(action="send_code", requester_phone="12345"))
+    with committed():
+        response = client.post(NEW, _form(action="send_code", requester_phone="12345"))
     assert "请输入 11 位手机号码" in response.content.decode()
     assert sms == [] and not PhoneCode.objects.exists()
 
 
 def test_no_code_is_sent_while_anonymous_is_chosen(client, sms):
-    response = client.post(NEW, _form(action="send_code", mode="anonymous"))
+    with committed():
+        response = client.post(NEW, _form(action="send_code", mode="anonymous"))
     assert "匿名提交不需要验证码" in response.content.decode()
     assert sms == []
 
