@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.hashing import digests_match, keyed_digest
 from enterprises.models import PhoneCode
-from notifications.services import sms_to_outbox
+from notifications.services import PHONE_CODE_EVENT, sms_to_outbox
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 CODE_LENGTH = 6
@@ -96,7 +96,7 @@ def phone_code_send(*, phone: str, purpose: str, ip: str = "", now: datetime | N
             f"{int(VALID_FOR.total_seconds() // 60)} 分钟内有效。请勿将验证码告诉他人。"
         )
         # Into the outbox with the code's row; the task sends it after commit, retrying a gateway that fails.
-        sms_to_outbox(phone=phone, text=text, event="phone_code", key=f"phone-code-{row.pk}")
+        sms_to_outbox(phone=phone, text=text, event=PHONE_CODE_EVENT, key=f"phone-code-{row.pk}")
 
 
 def phone_code_check(*, phone: str, purpose: str, code: str, now: datetime | None = None) -> None:

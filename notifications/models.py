@@ -59,6 +59,13 @@ def address_digest(channel: str, address: str) -> str:
     return pii_hash(address, namespace="phone" if channel == Delivery.Channel.SMS else "email")
 
 
+# Outbox events whose text is a secret for its addressee (a verification code, a visitor's query code): the text is
+# blanked once the message left, so the outbox keeps no usable code after delivery (SECURITY.md §5).
+PHONE_CODE_EVENT = "phone_code"
+QUERY_CODE_EVENT = "query_code"
+SECRET_EVENTS = frozenset({PHONE_CODE_EVENT, QUERY_CODE_EVENT})
+
+
 class Delivery(models.Model):
     """An email or SMS in the outbox (SECURITY.md §7), at most one per (channel, address, key).
 

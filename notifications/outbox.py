@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from django.core.mail import send_mail
 from django.db.models import F, Q
 from django.utils import timezone
 
-from notifications.models import Delivery
+from notifications.models import SECRET_EVENTS, Delivery
 from notifications.sms import get_sms_sender
 
 logger = logging.getLogger("notifications")
@@ -67,7 +68,7 @@ def send_due(delivery_ids: Iterable[int], *, now: datetime.datetime | None = Non
     and may be tried again is due (the task retries then), or None."""
     retry_at = None
     rows = Delivery.objects.filter(pk__in=list(delivery_ids), status=Delivery.Status.PENDING).order_by("pk").only(
-        "pk", "channel", "address", "key", "subject", "body"
+        "pk", "channel", "address", "key", "subject", "body", "event"
     )
     for delivery in rows:
         started = now or timezone.now()
@@ -80,9 +81,10 @@ def send_due(delivery_ids: Iterable[int], *, now: datetime.datetime | None = Non
             if due is not None and (retry_at is None or due < retry_at):
                 retry_at = due
         else:
-            Delivery.objects.filter(pk=delivery.pk).update(
-                status=Delivery.Status.SENT, sent_at=now or timezone.now(), next_attempt_at=None, error=""
-            )
+            sent = {"status": Delivery.Status.SENT, "sent_at": now or timezone.now(), "next_attempt_at": None, "error": ""}
+            if delivery.event in SECRET_EVENTS:
+                sent["body"] = ""
+            Delivery.objects.filter(pk=delivery.pk).update(**sent)
     return retry_at
 
 
@@ -105,11 +107,20 @@ def _send(delivery: Delivery) -> None:
         get_sms_sender().send(delivery.address, delivery.body)
 
 
+LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+def _scrubbed(error: str) -> str:
+    """A gateway's error as stored on the row: runs of six or more digits (a phone, a code) masked, since gateways
+    sometimes repeat the number or the text in their errors."""
+    return LONG_NUMBER.sub(lambda match: "*" * len(match.group()), error)
+
+
 def _failed(delivery: Delivery, exc: Exception, now: datetime.datetime) -> datetime.datetime | None:
     """Record a failed attempt; returns when the row is due again, or None when it failed for good. The log names the
     row, never the address or the text (SECURITY.md §4)."""
     attempts = Delivery.objects.filter(pk=delivery.pk).values_list("attempts", flat=True).first() or 0
-    error = (str(exc) or type(exc).__name__)[:ERROR_LIMIT]
+    error = _scrubbed(str(exc) or type(exc).__name__)[:ERROR_LIMIT]
     if attempts >= settings.DELIVERY_MAX_ATTEMPTS:
         Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=error, next_attempt_at=None)
         logger.error("delivery %s (%s, %s) failed for good after %d attempts: %s", delivery.pk, delivery.channel,

@@ -21,7 +21,13 @@ from django.utils import timezone
 
 from accounts.models import Department, Role, User
 from notifications import outbox
-from notifications.models import Delivery, Notification, address_digest
+from notifications.models import (  # noqa: F401 — the event names are part of this module's interface
+    PHONE_CODE_EVENT,
+    QUERY_CODE_EVENT,
+    Delivery,
+    Notification,
+    address_digest,
+)
 
 logger = logging.getLogger("notifications")
 

@@ -89,3 +89,19 @@ def test_the_hash_is_keyed(settings):
     before = address_digest("sms", PHONE)
     settings.PII_HASH_KEY = b"\x07" * 32
     assert address_digest("sms", PHONE) != before and address_digest("email", PHONE) != crypto.pii_hash(PHONE)
+
+
+class _EchoingGateway:
+    """A gateway whose error repeats the number it was given (some do)."""
+
+    def send(self, phone: str, text: str) -> None:
+        raise ConnectionError(f"发送到 {phone} 失败")
+
+
+def test_a_gateway_error_is_stored_without_the_number(monkeypatch, django_capture_on_commit_callbacks, reachable):
+    monkeypatch.setattr("notifications.outbox.get_sms_sender", lambda: _EchoingGateway())
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipients=[reachable], event="dispatch", key="k-echo", title="材料待补正", body=BODY_WORDS)
+    row = Delivery.objects.get(channel="sms", key="k-echo")
+    assert row.status == Delivery.Status.PENDING and row.error.startswith("发送到 ")
+    assert not _holds_digits_of_phone(row.error)

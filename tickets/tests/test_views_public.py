@@ -12,6 +12,7 @@ from accounts.models import Department
 from accounts.tests.factories import valid_uscc
 from core.hashing import keyed_digest
 from enterprises.models import PhoneCode
+from notifications.models import Delivery
 from qiyezhijia.testing import committed, flashed
 from tickets import workflow
 from tickets.models import Demand, DemandEvent
@@ -168,8 +169,22 @@ def test_a_failing_sms_gateway_leaves_the_demand_and_logs_no_phone_or_code(
         assert client.post(NEW, _form(phone_code=code)).status_code == 302
     _, number, query_code = _done(client)
     assert Demand.objects.get().number == number
-    assert "短信发送失败" in caplog.text
+    # The SMS waits in the outbox for its retry (SECURITY §7); the log names the row, never the phone or the code.
+    waiting = Delivery.objects.get(event="query_code")
+    assert waiting.status == Delivery.Status.PENDING and waiting.attempts == 1 and waiting.next_attempt_at is not None
+    assert f"delivery {waiting.pk} (sms" in caplog.text
     assert PHONE not in caplog.text and query_code not in caplog.text
+    assert PHONE not in waiting.error and query_code not in waiting.error
+
+
+def test_the_query_code_text_is_blanked_in_the_outbox_once_sent(client, sms, django_capture_on_commit_callbacks):
+    code = _request_code(client, sms)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(NEW, _form(phone_code=code))
+    _, _number, query_code = _done(client)
+    assert any(query_code in text for _to, text in sms)
+    sent = Delivery.objects.get(event="query_code")
+    assert sent.status == Delivery.Status.SENT and sent.body == ""
 
 
 def test_visitor_submits_anonymously_without_phone_or_name(client, sms, django_capture_on_commit_callbacks):

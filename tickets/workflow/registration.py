@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +21,7 @@ from core.files import validate_uploads
 from core.models import next_number
 from enterprises.models import PhoneCode
 from enterprises.phonecodes import PhoneCodeError, normalize_mobile, phone_code_check
-from notifications.sms import get_sms_sender
+from notifications.services import QUERY_CODE_EVENT, sms_to_outbox
 from tickets import figures, notices, rules, tracking
 from tickets.models import Attachment, Demand, Ticket
 from tickets.models.demand import Channel
@@ -39,7 +38,6 @@ from tickets.workflow.dispatch import create_ticket, sign_at_once
 from workcalendar.workdays import start_clock
 
 Errors = dict[str, list[str]]
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -217,17 +215,11 @@ def demand_submit_public(
                 f"【安顺市企业之家】您的诉求已提交，编号 {demand.number}，查询码 {code}。"
                 "可凭编号和查询码查询办理进度，请妥善保管。"
             )
-            phone = intake.requester_phone
-            transaction.on_commit(lambda: _send_query_code(phone, text))
+            # Through the outbox (SECURITY §7): the page shows number and code at once, the SMS leaves after the
+            # commit and is retried when the gateway fails; the request never waits on the gateway.
+            sms_to_outbox(phone=intake.requester_phone, text=text, event=QUERY_CODE_EVENT,
+                          key=f"query-code-{demand.number}")
     return demand, code
-
-
-def _send_query_code(phone: str, text: str) -> None:
-    """The page has shown number and code already: a gateway failure is logged (without phone or code), never raised."""
-    try:
-        get_sms_sender().send(phone, text)
-    except Exception:  # noqa: BLE001 — any gateway failure; the demand stands and the page showed both
-        logger.warning("访客诉求的编号和查询码短信发送失败。")
 
 
 # --- step 1 and 2: who may register, who received it ----------------------------------------------------------------
