@@ -240,7 +240,19 @@ def test_the_ticket_page_lists_its_meetings(client, office_clerk, lead_handler):
     page = text(logged_in(client, lead_handler).get(reverse("tickets:ticket_detail", args=[tickets[0].pk])))
     assert 'data-testid="ticket-meetings"' in page and meeting.title in page and "报市人民政府研究" in page
     other = text(client.get(reverse("tickets:ticket_detail", args=[dispatched_ticket(office_clerk).pk])))
-    assert 'data-testid="ticket-meetings"' not in other
+    assert 'data-testid="ticket-meeting"' not in other and "尚无会议研究本工单" in other
+
+
+def test_the_lead_department_is_offered_a_coordination_meeting_on_the_ticket_page(client, office_clerk, lead_handler,
+                                                                                   government_user):
+    ticket = dispatched_ticket(office_clerk)
+    page = text(logged_in(client, lead_handler).get(reverse("tickets:ticket_detail", args=[ticket.pk])))
+    assert 'data-testid="call-coordination"' in page
+    form = text(client.get(reverse("meetings:create") + f"?kind=coordination&ticket={ticket.number}"))
+    assert f'value="{ticket.number}"' in form
+    # The government office holds special meetings, not coordination ones: no button.
+    page = text(logged_in(client, government_user).get(reverse("tickets:ticket_detail", args=[ticket.pk])))
+    assert ticket.number in page and 'data-testid="call-coordination"' not in page
 
 
 # --- the office's board ------------------------------------------------------------------------------------------------

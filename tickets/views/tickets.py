@@ -249,8 +249,19 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
         "supervisions": list(ticket.supervisions.all()) if staff else [],
         "urges": list(ticket.urges.all()) if staff else [],
         "meeting_items": list(ticket.meeting_items.all()) if staff else [],
+        "may_call_coordination": staff and _may_call_coordination(request.user, ticket),
     }
     return render(request, "tickets/ticket_detail.html", context, status=status)
+
+
+def _may_call_coordination(user, ticket) -> bool:
+    """Whether to offer 召开协调会 (OUTREACH §5: the region's office or the lead department's handlers and specialists,
+    while the ticket is worked on). A hint for the button only: the meetings screen checks it again."""
+    if ticket.state in Ticket.FINAL_STATES:
+        return False
+    if user.role == Role.OFFICE:
+        return user.department is not None and user.department.region_id == ticket.region_id
+    return user.role in (Role.HANDLER, Role.SPECIALIST) and user.department_id == ticket.lead_department_id
 
 
 def _meeting_items():
