@@ -241,21 +241,18 @@ def _departments(value, region_id: int, errors: Errors) -> list[Department]:
     return [found[c] for c in codes if c in found]
 
 
-@transaction.atomic
-def activity_record(*, actor: User, data: dict[str, Any]) -> Activity:
-    """An activity held by a chamber: by the region's federation for any of its chambers, or by a chamber user for
-    their own chamber (another chamber: 403). The plan entry, when named, must be the same chamber's turn."""
+def _may_write_activities(actor: User) -> None:
     if not rules.is_reader(actor) or actor.role not in rules.ACTIVITY_WRITERS:
         raise PermissionDenied(rules.NOT_ACTIVITY_WRITER)
     if actor.role != Role.CHAMBER and not rules.is_federation(actor):
         raise PermissionDenied(rules.NOT_ACTIVITY_WRITER)
     if actor.role == Role.CHAMBER and rules.chamber_id_of(actor) is None:
         raise PermissionDenied(rules.NO_CHAMBER)
-    errors: Errors = {}
+
+
+def _activity_fields(actor: User, chamber: Chamber | None, data: dict[str, Any], errors: Errors) -> dict[str, Any]:
+    """The checked fields of an activity (everything but its chamber), the errors collected in `errors`."""
     region_id = rules.region_id_of(actor)
-    chamber = _own_chamber(actor, data.get("chamber"), errors)
-    if chamber is not None and not rules.may_record_for(actor, chamber):
-        raise PermissionDenied(rules.OTHER_CHAMBER)
     kind = data.get("kind") or ""
     if kind not in Activity.Kind.values:
         errors["kind"] = [f"请选择活动类型，可选：{'、'.join(f'{k.value}（{k.label}）' for k in Activity.Kind)}。"]
@@ -279,14 +276,47 @@ def activity_record(*, actor: User, data: dict[str, Any]) -> Activity:
             errors.setdefault("rotation", ["轮值安排不存在或不属于本区域。"])
         elif chamber is not None and entry.chamber_id != chamber.pk:
             errors["rotation"] = ["所选轮值安排不是该商会的轮值，请选择该商会的轮值安排。"]
+    return {"kind": kind, "held_on": held_on, "place": place, "summary": summary, "enterprises_count": count or 0,
+            "entry": entry, "departments": departments}
+
+
+@transaction.atomic
+def activity_record(*, actor: User, data: dict[str, Any]) -> Activity:
+    """An activity held by a chamber: by the region's federation for any of its chambers, or by a chamber user for
+    their own chamber (another chamber: 403). The plan entry, when named, must be the same chamber's turn."""
+    _may_write_activities(actor)
+    errors: Errors = {}
+    chamber = _own_chamber(actor, data.get("chamber"), errors)
+    if chamber is not None and not rules.may_record_for(actor, chamber):
+        raise PermissionDenied(rules.OTHER_CHAMBER)
+    fields = _activity_fields(actor, chamber, data, errors)
     _check(errors)
-    activity = Activity.objects.create(
-        chamber=chamber, region_id=chamber.region_id, entry=entry, kind=kind, held_on=held_on, place=place,
-        summary=summary, enterprises_count=count or 0, created_by=actor,
-    )
+    departments = fields.pop("departments")
+    activity = Activity.objects.create(chamber=chamber, region_id=chamber.region_id, created_by=actor, **fields)
     if departments:
         activity.departments.set(departments)
-    record("chambers.activity_record", actor=actor, obj=activity, chamber=chamber.pk, kind=kind)
+    record("chambers.activity_record", actor=actor, obj=activity, chamber=chamber.pk, kind=fields["kind"])
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, actor: User, activity: Activity, data: dict[str, Any]) -> Activity:
+    """Correct an activity's record (its chamber stays): whoever may record activities for that chamber. The demands
+    registered from it stay linked."""
+    _may_write_activities(actor)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.region_id != rules.region_id_of(actor) or not rules.may_record_for(actor, activity.chamber):
+        raise PermissionDenied(rules.OTHER_CHAMBER)
+    errors: Errors = {}
+    fields = _activity_fields(actor, activity.chamber, data, errors)
+    _check(errors)
+    departments = fields.pop("departments")
+    changed = [name for name, value in fields.items() if getattr(activity, name) != value]
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.save(update_fields=list(fields))
+    activity.departments.set(departments)
+    record("chambers.activity_update", actor=actor, obj=activity, changed=changed)
     return activity
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("chambers/activities/", activities.activity_list, name="activities"),
     path("chambers/activities/new/", activities.activity_create, name="activity_create"),
     path("chambers/activities/<int:pk>/", activities.activity_detail, name="activity_detail"),
+    path("chambers/activities/<int:pk>/edit/", activities.activity_edit, name="activity_edit"),
     path("chambers/activities/<int:pk>/files/", activities.file_upload, name="file_upload"),
     path("chambers/files/<int:pk>/", activities.file_download, name="file"),
 ]

@@ -300,3 +300,55 @@ def test_chamber_list_reads_a_fixed_number_of_queries(client, gsl_spec, zhejiang
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("chambers:list"))
     assert len(response.context["rows"]) == 5
+
+
+# --- correcting an activity's record ---------------------------------------------------------------------------------
+def _edit(activity, **changes):
+    data = {"rotation": activity.entry_id or "", "kind": activity.kind, "held_on": activity.held_on.isoformat(),
+            "place": activity.place, "enterprises_count": str(activity.enterprises_count), "summary": activity.summary}
+    data.update(changes)
+    return data
+
+
+def test_federation_corrects_an_activity_and_its_demands_stay(client, gsl_spec, plan_world, fujian):
+    first = plan_world["first"]
+    url = reverse("chambers:activity_edit", args=[first.pk])
+    as_user(client, gsl_spec)
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["form"].initial["place"] == first.place
+    # Posting another chamber does not move the activity.
+    response = client.post(url, _edit(first, chamber=fujian.pk, place="市民营经济服务中心二楼", enterprises_count="31",
+                                      departments=["anshun-sw"]))
+    assert response.status_code == 302 and response["Location"] == reverse("chambers:activity_detail", args=[first.pk])
+    first.refresh_from_db()
+    assert (first.place, first.enterprises_count, first.chamber.name) == ("市民营经济服务中心二楼", 31, "安顺市浙江商会")
+    assert [d.code for d in first.departments.all()] == ["anshun-sw"] and first.demands.count() == 2
+    detail = client.get(reverse("chambers:activity_detail", args=[first.pk])).content.decode()
+    assert 'data-testid="edit-activity"' in detail and "市民营经济服务中心二楼" in detail
+
+
+def test_the_own_chamber_corrects_its_activity(client, chamber_user, plan_world):
+    first = plan_world["first"]
+    response = as_user(client, chamber_user).post(reverse("chambers:activity_edit", args=[first.pk]),
+                                                  _edit(first, summary="更正后的活动情况"))
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.summary == "更正后的活动情况"
+
+
+def test_bad_correction_is_400_and_nothing_changes(client, gsl_spec, plan_world):
+    first = plan_world["first"]
+    response = as_user(client, gsl_spec).post(reverse("chambers:activity_edit", args=[first.pk]),
+                                              _edit(first, place="", held_on="2999-01-01"))
+    assert response.status_code == 400 and "请填写活动地点。" in response.content.decode()
+    assert Activity.objects.get(pk=first.pk).place == first.place
+
+
+def test_who_may_not_correct(client, reader, other_chamber_user, xixiu_gsl, plan_world):
+    url = reverse("chambers:activity_edit", args=[plan_world["first"].pk])
+    assert as_user(client, reader).get(url).status_code == 403
+    assert 'data-testid="edit-activity"' not in client.get(
+        reverse("chambers:activity_detail", args=[plan_world["first"].pk])).content.decode()
+    assert as_user(client, other_chamber_user).post(url, _edit(plan_world["first"], place="x")).status_code == 404
+    assert as_user(client, xixiu_gsl).get(url).status_code == 404
+    assert Activity.objects.get(pk=plan_world["first"].pk).place == plan_world["first"].place

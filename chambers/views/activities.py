@@ -80,6 +80,38 @@ def activity_create(request):
     return render(request, "chambers/activity_form.html", {"form": _form(user, initial=initial)})
 
 
+@require_http_methods(["GET", "POST"])
+@role_required(rules.ACTIVITY_WRITERS, rules.NOT_ACTIVITY_WRITER)
+def activity_edit(request, pk: int):
+    """Correct an activity's record; its chamber stays (the demands registered there stay linked)."""
+    user = request.user
+    activity = selectors.activity_for(user, pk)
+    if not rules.may_record_for(user, activity.chamber):
+        raise PermissionDenied(rules.OTHER_CHAMBER)
+    if request.method == "POST":
+        form = _form(user, _post_with_chamber(request, activity))
+        if form.is_valid():
+            def act():
+                services.activity_update(actor=user, activity=activity, data=form.act_data())
+
+            if run_act(request, form, act, success="活动记录已更正。"):
+                return redirect("chambers:activity_detail", pk=activity.pk)
+        messages.error(request, "保存未成功，请按提示修改标红的内容。")
+        return render(request, "chambers/activity_form.html", {"form": form, "activity": activity}, status=400)
+    initial = {"chamber": activity.chamber_id, "rotation": activity.entry_id, "kind": activity.kind,
+               "held_on": activity.held_on, "place": activity.place, "enterprises_count": activity.enterprises_count,
+               "summary": activity.summary, "departments": list(activity.departments.all())}
+    return render(request, "chambers/activity_form.html",
+                  {"form": _form(user, initial=initial), "activity": activity})
+
+
+def _post_with_chamber(request, activity):
+    """The posted fields with the activity's own chamber: an edit never moves an activity to another chamber."""
+    data = request.POST.copy()
+    data["chamber"] = str(activity.chamber_id)
+    return data
+
+
 @require_GET
 @role_required(rules.ACTIVITY_READERS, rules.NOT_READER)
 def activity_detail(request, pk: int):
@@ -94,6 +126,7 @@ def _render_detail(request, activity, *, file_form=None, status=200):
         "files": activity.files.all(),
         "departments": activity.departments.all(),
         "may_upload": rules.may_record_for(user, activity.chamber),
+        "may_edit": user.role in rules.ACTIVITY_WRITERS and rules.may_record_for(user, activity.chamber),
         "may_register": selectors.may_register_from(user, activity),
         "file_form": file_form or FileForm(),
     }, status=status)
