@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import can_proceed
@@ -289,6 +289,20 @@ def _add_item(actor: User, meeting: Meeting, *, demand=None, ticket=None, title:
     item = AgendaItem.objects.create(meeting=meeting, position=position, added_by=actor, **fields)
     record("meeting.add_item", actor=actor, obj=meeting, item=item.pk, subject=given[0])
     return item
+
+
+@transaction.atomic
+def meeting_remove_item(*, actor: User, meeting: Meeting, item) -> None:
+    """Take a matter off a planned meeting's agenda (a wrong number, a matter settled before the meeting); the items
+    after it move up one place."""
+    meeting = selectors.meeting_for(actor, meeting.pk, lock=True)
+    _authorize(meeting, actor, "移除议题")
+    item = selectors.item_of(meeting, item.pk if isinstance(item, AgendaItem) else item, lock=True)
+    subject = item.ticket.number if item.ticket_id else item.demand.number if item.demand_id else item.title
+    pk, position = item.pk, item.position
+    item.delete()
+    AgendaItem.objects.filter(meeting=meeting, position__gt=position).update(position=F("position") - 1)
+    record("meeting.remove_item", actor=actor, obj=meeting, item=pk, subject=subject)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
     path("meetings/<int:pk>/draw/", staff.meeting_draw, name="draw"),
     path("meetings/<int:pk>/hold/", staff.meeting_hold, name="hold"),
     path("meetings/<int:pk>/cancel/", staff.meeting_cancel, name="cancel"),
+    path("meetings/<int:pk>/items/<int:item>/remove/", staff.item_remove, name="item_remove"),
     path("meetings/<int:pk>/items/<int:item>/decide/", staff.item_decide, name="decide"),
     path("meetings/<int:pk>/items/<int:item>/follow-up/", staff.item_follow_up, name="follow_up"),
     path("meetings/<int:pk>/minutes/", staff.meeting_minutes, name="minutes"),

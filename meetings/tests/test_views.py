@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import Conflict
 from meetings import services
 from meetings.models import AgendaItem, Meeting
 from meetings.tests.helpers import analysis, held_with_tickets, three_tickets
@@ -270,3 +271,38 @@ def test_overdue_follow_ups_show_on_the_offices_board(client, office_clerk):
         assert page.count('data-testid="meeting-overdue-item"') == 1 and "已超期" in page
         board = text(client.get(reverse("reports:dashboard") + "?region=anshun&from=2026-11-01&to=2026-11-06"))
         assert 'data-testid="meeting-overdue-item"' in board and "国家税务总局安顺市税务局" in board
+
+
+# --- taking a matter off the agenda ----------------------------------------------------------------------------------
+def test_the_holder_takes_an_item_off_a_planned_agenda_and_the_rest_move_up(client, office_clerk):
+    tickets = three_tickets(office_clerk)
+    meeting = analysis(office_clerk)
+    items = [services.meeting_add_item(actor=office_clerk, meeting=meeting, ticket=t.pk) for t in tickets]
+    url = reverse("meetings:item_remove", args=[meeting.pk, items[0].pk])
+    assert logged_in(client, office_clerk).get(url).status_code == 405
+    response = client.post(url)
+    assert response.status_code == 302
+    assert list(AgendaItem.objects.filter(meeting=meeting).values_list("ticket_id", "position")) == [
+        (tickets[1].pk, 1), (tickets[2].pk, 2)]
+    page = text(client.get(reverse("meetings:detail", args=[meeting.pk])))
+    assert "议题已移出本次会议。" in page and tickets[0].number not in page
+
+
+def test_no_item_leaves_a_held_meeting_and_others_may_not_remove(client, office_clerk, lead_handler, leader):
+    tickets = three_tickets(office_clerk)
+    meeting, items = held_with_tickets(office_clerk, tickets)
+    response = logged_in(client, office_clerk).post(reverse("meetings:item_remove", args=[meeting.pk, items[0].pk]))
+    assert response.status_code == 302 and AgendaItem.objects.filter(meeting=meeting).count() == 3
+    planned = analysis(office_clerk)
+    item = services.meeting_add_item(actor=office_clerk, meeting=planned, title="园区用电保障")
+    url = reverse("meetings:item_remove", args=[planned.pk, item.pk])
+    assert logged_in(client, lead_handler).post(url).status_code == 403
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
+    other = reverse("meetings:item_remove", args=[planned.pk, items[0].pk])  # an item of another meeting
+    assert logged_in(client, office_clerk).post(other).status_code == 404
+
+
+def test_the_act_refuses_a_held_meeting_with_409(office_clerk):
+    meeting, items = held_with_tickets(office_clerk, three_tickets(office_clerk))
+    with pytest.raises(Conflict):
+        services.meeting_remove_item(actor=office_clerk, meeting=meeting, item=items[0].pk)

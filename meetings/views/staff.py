@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import role_required
 from accounts.roles import TICKET_READERS
+from core.errors import Conflict
 from core.pagination import paginate
 from core.web import run_act
 from meetings import rules, selectors, services
@@ -150,6 +151,23 @@ def item_add(request, pk: int):
                 title=data.get("title") or ""), success="议题已列入。"):
             return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#agenda")
     return _render_detail(request, meeting, item_form=form, status=400)
+
+
+@require_POST
+@role_required(READERS, NOT_READER)
+def item_remove(request, pk: int, item: int):
+    meeting = selectors.meeting_for(request.user, pk)
+    _require_manager(meeting, request.user)
+    if back := _planned_or_back(request, meeting, "移除议题"):
+        return back
+    item_row = selectors.item_of(meeting, item)
+    try:
+        services.meeting_remove_item(actor=request.user, meeting=meeting, item=item_row.pk)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "议题已移出本次会议。")
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#agenda")
 
 
 def _act_page(request, meeting, form, act, *, template: str, success: str, extra=None):
