@@ -4,9 +4,6 @@ activities held with the demands collected there (tickets.Demand.activity points
 
 from __future__ import annotations
 
-import os
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import date_bounds_q
+from core.models import UploadedFile, dated_upload_path
 
 
 class Chamber(models.Model):
@@ -161,30 +159,15 @@ class Activity(models.Model):
 
 
 def _activity_file_path(instance, filename: str) -> str:
-    ext = os.path.splitext(filename)[1].lower()[:10]
-    return f"chambers/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{ext}"
+    return dated_upload_path("chambers", filename)
 
 
-class ActivityFile(models.Model):
+class ActivityFile(UploadedFile):
     """A photo or document of an activity; read only by those who read the activity."""
 
     activity = models.ForeignKey(Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("文件"), upload_to=_activity_file_path)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = _("活动照片/附件")
         verbose_name_plural = _("活动照片/附件")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")

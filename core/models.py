@@ -1,5 +1,8 @@
 """Models every app may build on: human-readable numbers and the immutable timeline entry."""
 
+import os
+import uuid
+
 import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -93,3 +96,34 @@ class ImmutableEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("时间线记录不可删除。"))
+
+
+def dated_upload_path(prefix: str, filename: str) -> str:
+    """Where an upload is stored: `{prefix}/{year}/{month}/{random}{ext}` — never the name the uploader chose (kept
+    apart as `original_name`), so a stored path reveals nothing and two uploads never collide."""
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    return f"{prefix}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class UploadedFile(models.Model):
+    """What every stored upload of the outreach apps records beside its file: the uploader's file name, the type
+    checked by core.files, the size, who and when. Subclasses add the `file` field (their own upload path) and the
+    row they belong to."""
+
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

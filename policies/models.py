@@ -1,8 +1,6 @@
 """Enterprise policies (惠企政策), who they fit, whom they reached, and the benefits paid without application
 (OUTREACH §2)."""
 
-import os
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Scale
+from core.models import UploadedFile, dated_upload_path
 
 
 class Mode(models.TextChoices):
@@ -127,29 +126,18 @@ class Policy(ConcurrentTransitionMixin, models.Model):
 
 
 def _policy_file_path(instance, filename: str) -> str:
-    ext = os.path.splitext(filename)[1].lower()[:10]
-    return f"policies/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{ext}"
+    return dated_upload_path("policies", filename)
 
 
-class PolicyAttachment(models.Model):
+class PolicyAttachment(UploadedFile):
     """The policy document, interpretation or application forms; public once the policy is published."""
 
     policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("文件"), upload_to=_policy_file_path)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = _("政策附件")
         verbose_name_plural = _("政策附件")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Reach(models.Model):

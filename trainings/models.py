@@ -3,9 +3,6 @@ registrations (one seat each, never more than `capacity`), attendance, feedback 
 
 from __future__ import annotations
 
-import os
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.dates import datetime_bounds_q
+from core.models import UploadedFile, dated_upload_path
 from trainings import rules
 
 
@@ -176,27 +174,16 @@ class Feedback(models.Model):
 
 
 def _attachment_path(instance, filename: str) -> str:
-    ext = os.path.splitext(filename)[1].lower()[:10]
-    return f"trainings/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{ext}"
+    return dated_upload_path("trainings", filename)
 
 
-class TrainingAttachment(models.Model):
+class TrainingAttachment(UploadedFile):
     """Slides and materials of a session; public once the session is published or held."""
 
     session = models.ForeignKey(TrainingSession, verbose_name=_("培训"), on_delete=models.CASCADE,
                                 related_name="attachments")
     file = models.FileField(_("文件"), upload_to=_attachment_path)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = _("培训资料")
         verbose_name_plural = _("培训资料")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
