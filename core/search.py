@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db import connection, migrations
 from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models.functions import Lower
 
 FUNCTION_SQL = """
 CREATE OR REPLACE FUNCTION qyzj_bigrams(t text) RETURNS text[]
@@ -55,6 +56,17 @@ def matches(field: str, keyword: str) -> Q:
     return condition
 
 
+def matches_raw(field: str, keyword: str) -> Q:
+    """Rows whose `field` — a column as typed, not a `document` — holds the keyword in any case; on PostgreSQL through
+    a bigram index on `lower(field)` (`bigram_index(..., lower=True)`). For long texts kept as written (a demand's
+    content) that no `document` repeats."""
+    keyword = normalise(keyword)
+    condition = Q(**{f"{field}__icontains": keyword})
+    if connection.vendor == "postgresql" and len(keyword) >= 2:
+        condition &= Q(ContainsBigrams(Lower(F(field)), Value(keyword)))
+    return condition
+
+
 def bigram_function() -> migrations.RunPython:
     """A migration operation creating `qyzj_bigrams` on PostgreSQL (nothing on other databases)."""
 
@@ -69,14 +81,16 @@ def bigram_function() -> migrations.RunPython:
     return migrations.RunPython(create, drop)
 
 
-def bigram_index(table: str, column: str, name: str) -> migrations.RunPython:
-    """A migration operation adding a GIN index on the bigrams of `table.column` on PostgreSQL."""
+def bigram_index(table: str, column: str, name: str, *, lower: bool = False) -> migrations.RunPython:
+    """A migration operation adding a GIN index on the bigrams of `table.column` (of `lower(column)` with `lower`,
+    what `matches_raw` reads) on PostgreSQL."""
 
     def create(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             quote = schema_editor.quote_name
+            expression = f"lower({quote(column)})" if lower else quote(column)
             schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(table)} USING gin (qyzj_bigrams({quote(column)}))"
+                f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(table)} USING gin (qyzj_bigrams({expression}))"
             )
 
     def drop(apps, schema_editor):

@@ -13,6 +13,7 @@ from tickets.views import (
     policy_question,
     public,
     queues,
+    search,
     tickets,
     triage,
 )
@@ -32,4 +33,5 @@ urlpatterns = [
     *tickets.urlpatterns,
     *government.urlpatterns,
     *queues.urlpatterns,
+    *search.urlpatterns,
 ]
