@@ -49,6 +49,11 @@ def content_matches(keyword: str) -> Q:
     return matches_raw("content", keyword)
 
 
+def own_demand_matches(keyword: str) -> Q:
+    """A demand whose number, title, enterprise or content holds the keyword (the enterprise's own search)."""
+    return matches("search_text", keyword) | content_matches(keyword)
+
+
 def tickets_found(user, keyword: str) -> QuerySet[Ticket]:
     """The user's tickets whose number, title, demands' numbers or enterprises hold the keyword, or one of whose
     demands says it in its content; newest first."""
@@ -62,7 +67,7 @@ def tickets_found(user, keyword: str) -> QuerySet[Ticket]:
 
 def demands_found(user, keyword: str) -> QuerySet[Demand]:
     return (
-        demands_visible_to(user).filter(matches("search_text", keyword) | content_matches(keyword))
+        demands_visible_to(user).filter(own_demand_matches(keyword))
         .select_related("ticket")
         .only("id", "number", "title", "state", "enterprise_name", "anonymous", "registered_at", "ticket__id",
               "ticket__number")

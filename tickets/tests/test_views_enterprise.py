@@ -163,6 +163,38 @@ def test_my_demands_query_count_does_not_grow_with_rows(client, enterprise_user,
     assert response.content.decode().count("由国家税务总局安顺市税务局牵头办理") == 12
 
 
+def test_my_demands_are_searched_by_number_title_or_content_word(client, enterprise_user):
+    cold = register(enterprise_user, channel="online", title="食品生产许可延续", content="新建冷库已投用，需重新现场核查。")
+    road = register(enterprise_user, channel="online", title="厂区道路破损", content="货车通行困难。")
+    client.force_login(enterprise_user)
+    for q, found in [("冷库", cold), ("许可", cold), ("道路", road), (road.number[-5:], road), (road.number.lower(), road)]:
+        response = client.get(MINE, {"q": q})
+        assert [d.pk for d in response.context["page"]] == [found.pk], q
+    body = client.get(MINE, {"q": "冷库"}).content.decode()
+    assert "找到 1 条与“冷库”有关的诉求" in body and road.number not in body
+
+
+def test_my_demands_search_never_finds_another_enterprises_demands(client, enterprise_user):
+    mine = register(enterprise_user, channel="online", title="我方冷库用电增容")
+    stranger = EnterpriseUserFactory()
+    theirs = register(stranger, channel="online", title="他方冷库用电增容")
+    client.force_login(enterprise_user)
+    response = client.get(MINE, {"q": "冷库"})
+    assert [d.pk for d in response.context["page"]] == [mine.pk]
+    response = client.get(MINE, {"q": theirs.number})
+    body = response.content.decode()
+    assert list(response.context["page"]) == [] and "本企业没有与" in body and "他方冷库用电增容" not in body
+
+
+def test_my_demands_search_explains_a_one_character_keyword(client, enterprise_user):
+    demand = register(enterprise_user, channel="online")
+    client.force_login(enterprise_user)
+    response = client.get(MINE, {"q": "税"})
+    body = response.content.decode()
+    assert "至少需要 2 个字符" in body and 'aria-invalid="true"' in body
+    assert [d.pk for d in response.context["page"]] == [demand.pk]  # the list stays, unfiltered
+
+
 def test_staff_have_no_my_demands_page(client, office_clerk):
     client.force_login(office_clerk)
     assert client.get(MINE).status_code == 403

@@ -13,6 +13,7 @@ from core.web import apply_errors
 from tickets import submissions, workflow
 from tickets.forms.intake import SubmitDemandForm, service_item_initial
 from tickets.models.demand import Channel
+from tickets.search import clean_keyword, own_demand_matches
 from tickets.selectors import demands_visible_to
 from tickets.standing import where_it_stands
 
@@ -76,15 +77,17 @@ def submit(request):
 @require_GET
 @role_required({Role.ENTERPRISE}, ENTERPRISE_ONLY)
 def my_demands(request):
-    demands = (
-        demands_visible_to(request.user)
-        .select_related("region__parent", "ticket__lead_department")
-        .order_by("-registered_at", "-id")
-    )
+    """The enterprise's own demands, newest first; `?q=` finds them by number (or a piece of it), a word of the title
+    or of the content (tickets.search, within the enterprise's own demands)."""
+    keyword, error = clean_keyword(request.GET.get("q"))
+    demands = demands_visible_to(request.user)
+    if keyword and not error:
+        demands = demands.filter(own_demand_matches(keyword))
+    demands = demands.select_related("region__parent", "ticket__lead_department").order_by("-registered_at", "-id")
     page = paginate(request, demands)
     for demand in page.object_list:
         demand.standing = where_it_stands(demand)
-    return render(request, "tickets/my_demands.html", {"page": page})
+    return render(request, "tickets/my_demands.html", {"page": page, "q": keyword, "error": error})
 
 
 urlpatterns = [
