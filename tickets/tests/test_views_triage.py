@@ -67,6 +67,30 @@ def test_queue_marks_likely_duplicates_with_their_count(client, office_clerk, sp
     assert body.count('data-testid="duplicate-hint"') == 3
 
 
+def test_triage_page_ranks_duplicates_by_similarity_with_the_score_and_the_same_enterprise_apart(
+    client, office_clerk, specialist
+):
+    rent = "园区厂房租金补贴申请已提交三个月，至今没有审核结果，企业资金周转困难，请尽快协调兑现。"
+    other = register(specialist, title="厂房租金补贴未兑现", content=rent, enterprise_uscc=valid_uscc(31))
+    same = register(specialist, title="厂房租金补贴还没兑现", content="我们申请的厂房租金补贴三个月了还没审核，请协调。",
+                    enterprise_uscc=valid_uscc(30))
+    unrelated = register(specialist, title="招聘焊工", content="企业扩产需要招聘五十名熟练焊工，本地人才市场难以招到。",
+                         enterprise_uscc=valid_uscc(30))
+    demand = register(specialist, title="厂房租金补贴迟迟未兑现", content=rent.replace("已提交", "提交已经"),
+                      enterprise_uscc=valid_uscc(30))
+    client.force_login(office_clerk)
+    response = client.get(triage_url(demand))
+    body = response.content.decode()
+    same_table = body[body.index('data-testid="duplicates-same-enterprise"'):body.index('data-testid="duplicates-others"')]
+    others_table = body[body.index('data-testid="duplicates-others"'):]
+    assert same.number in same_table and other.number not in same_table
+    assert other.number in others_table.split("</table>")[0]
+    assert unrelated.number not in body  # the same enterprise, another matter: no hint
+    scores = [d.percent for d in response.context["duplicates"]]
+    assert len(scores) == 2 and scores == sorted(scores, reverse=True)
+    assert f"相似度 {scores[0]}%" in body and f"相似度 {scores[1]}%" in body
+
+
 def test_queue_filters(client, office_clerk, specialist):
     with time_machine.travel(datetime(2026, 11, 2, 9, 0, tzinfo=SH), tick=False):
         late = register(specialist, title="逾期的热线诉求", enterprise_uscc=valid_uscc(31))

@@ -18,7 +18,7 @@ from core.search import matches
 from core.web import apply_errors
 from tickets import queues, rules, workflow
 from tickets.clocks import overdue_demands_q
-from tickets.duplicates import duplicate_counts, likely_duplicates
+from tickets.duplicates import SAME_ENTERPRISE_SIMILARITY, SIMILARITY, duplicate_counts, likely_duplicates, split
 from tickets.forms.office import TRIAGE_FORMS, TriageFilterForm, merge_targets
 from tickets.models import Demand, Ticket
 from tickets.selectors import demand_for_user, item_lead, objection_duties, suggested_lead
@@ -170,6 +170,8 @@ def triage(request, pk: int):
                     messages.success(request, _success_message(demand, chosen))
                     return redirect("tickets:triage_queue")
 
+    duplicates = likely_duplicates(demand)
+    same_enterprise_duplicates, other_duplicates = split(duplicates)
     context = {
         "demand": demand,
         "decisions": [
@@ -181,7 +183,10 @@ def triage(request, pk: int):
         "suggested": suggested,
         "suggested_by": suggested_by,
         "service_item": demand.service_item if demand.service_item_id else None,
-        "duplicates": likely_duplicates(demand),
+        "duplicates": duplicates,
+        "duplicate_groups": [("同一企业", same_enterprise_duplicates, "duplicates-same-enterprise"),
+                             ("其他企业", other_duplicates, "duplicates-others")],
+        "similarity_thresholds": (round(SAME_ENTERPRISE_SIMILARITY * 100), round(SIMILARITY * 100)),
         "same_enterprise_tickets": same_enterprise,
         "consultations": list(demand.consultations.select_related("department", "answered_by").order_by("requested_at", "id")),
         "escalation_target": demand.region.parent,
