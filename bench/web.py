@@ -711,6 +711,17 @@ def pages() -> list[Page]:
             html(contains=["待研判诉求"], pattern=re.compile(r"BQ\d{9}|SQ\d{8}-\d{4}")), "没有待研判的诉求")),
         Page(f"台账 /reports/ledger/?quarter={quarter}", "handler_scjg", f"/reports/ledger/?quarter={quarter}",
              html(contains=["企业诉求台账"], pattern=re.compile(r"共 [1-9]\d* 条"))),
+        # The global search of the top bar (tickets.search): a rare word of enterprise names, a piece of a number
+        # seen by the lead department, a word of 2.5 % of titles and contents, and a word of every demand's content
+        # (the worst case: every row matches, the groups are counted up to their cap).
+        Page(f"全局检索 q={KEYWORD}", "office", "/staff/search/?" + urlencode({"q": KEYWORD}),
+             html(contains=["检索"], pattern=TICKET_NUMBER, any_of=KEYWORD_ENTERPRISES)),
+        Page(f"全局检索 q={ticket['number'][-7:]}（编号片段）", "handler_scjg",
+             "/staff/search/?" + urlencode({"q": ticket["number"][-7:]}), html(contains=[ticket["number"]])),
+        Page("全局检索 q=环评（标题和内容）", "office", "/staff/search/?" + urlencode({"q": "环评"}),
+             html(contains=["项目环评审批进度协调"], pattern=TICKET_NUMBER)),
+        Page("全局检索 q=协调（每件诉求的内容都有）", "office", "/staff/search/?" + urlencode({"q": "协调"}),
+             html(contains=["100+"], pattern=TICKET_NUMBER)),
     ]
 
 
