@@ -70,7 +70,7 @@ def demands_found(user, keyword: str) -> QuerySet[Demand]:
         demands_visible_to(user).filter(own_demand_matches(keyword))
         .select_related("ticket")
         .only("id", "number", "title", "state", "enterprise_name", "anonymous", "registered_at", "ticket__id",
-              "ticket__number")
+              "ticket__number", "ticket__state")  # the state too: the ticket's FSM mixin reads it on load
         .order_by("-registered_at", "-id")
     )
 
