@@ -17,7 +17,6 @@ from tickets.search import clean_keyword, own_demand_matches
 from tickets.selectors import demands_visible_to
 from tickets.standing import where_it_stands
 
-
 ENTERPRISE_ONLY = "只有企业用户可以在线提交和查看本企业的诉求。"
 
 

@@ -7,7 +7,14 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import role_required
 from core.pagination import paginate
-from tickets.search import FINDERS, GROUPS, NOT_A_SEARCHER, SEARCHERS, clean_keyword, overview
+from tickets.search import (
+    FINDERS,
+    GROUPS,
+    NOT_A_SEARCHER,
+    SEARCHERS,
+    clean_keyword,
+    overview,
+)
 
 
 @require_GET
