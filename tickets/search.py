@@ -4,7 +4,8 @@ enterprises — each within what the user may read.
 - Tickets and demands go through the same scope as their lists (`tickets_visible_to`, `demands_visible_to`), so a
   handler finds only its department's tickets and an office only its region's (and the regions below).
 - What is searched: a ticket's or demand's number (whole or any piece: "SQ2026"), title and enterprise names (the
-  `search_text` of the lists) and the content of a demand as written; an enterprise's name or 统一社会信用代码. On
+  `search_text` of the lists, a ticket's including its demands' numbers and enterprises) and the content of a demand
+  as written (demands only, see `tickets_found`); an enterprise's name or 统一社会信用代码. On
   PostgreSQL every condition is served by a bigram index (core.search), so two-character Chinese words are found.
 - Not searched: what is encrypted at rest (phones, SECURITY.md §5), nor the requester's name.
 - Enterprises: those of the user's region (and of the regions below for the region's office, government and leader).
@@ -55,11 +56,14 @@ def own_demand_matches(keyword: str) -> Q:
 
 
 def tickets_found(user, keyword: str) -> QuerySet[Ticket]:
-    """The user's tickets whose number, title, demands' numbers or enterprises hold the keyword, or one of whose
-    demands says it in its content; newest first."""
-    by_content = Demand.objects.filter(content_matches(keyword), ticket__isnull=False).values("ticket_id")
+    """The user's tickets whose number, title, demands' numbers or enterprises hold the keyword; newest first.
+
+    A word of the content finds the demands that say it (each shown with its ticket's number), not the tickets
+    directly: a ticket has no content of its own, and "tickets one of whose demands says it" is a semi-join that
+    costs seconds for a common word at scale (measured: 3.5 s for 协调 at 100,000 tickets, the subquery computing the
+    bigrams of every demand), while the demand group answers in milliseconds."""
     return (
-        tickets_visible_to(user).filter(matches("search_text", keyword) | Q(pk__in=by_content))
+        tickets_visible_to(user).filter(matches("search_text", keyword))
         .select_related("lead_department")
         .order_by("-created_at", "-id")
     )

@@ -33,10 +33,17 @@ def test_a_handler_searches_from_the_top_bar(demo_site, page):
     box.fill("冷库")
     box.press("Enter")
     expect(page.get_by_role("heading", name="检索", exact=True)).to_be_visible()
-    tickets = page.get_by_test_id("search-tickets")
-    expect(tickets).to_contain_text(own.number)
+    demands = page.get_by_test_id("search-demands")
+    expect(demands).to_contain_text(own.number)  # the demand that says it, with its ticket's number
     expect(page.get_by_test_id("search-results")).not_to_contain_text(other.number)
+    expect(page.get_by_test_id("search-demands-count")).to_have_text("1")
+
+    box = page.get_by_role("searchbox", name="检索工单、诉求和企业")
+    box.fill("屯堡")
+    box.press("Enter")
+    expect(page.get_by_test_id("search-tickets")).to_contain_text(own.number)
     expect(page.get_by_test_id("search-tickets-count")).to_have_text("1")
+    expect(page.get_by_test_id("search-results")).not_to_contain_text(other.number)
     screenshot(page, "global-search-results")
 
     box = page.get_by_role("searchbox", name="检索工单、诉求和企业")
