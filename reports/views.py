@@ -130,7 +130,7 @@ def dashboard(request):
         return render(request, "reports/dashboard.html", context, status=400)
     unit = _unit(request)
     result = kpis.compute(scope)
-    trend = kpis.trend(scope, unit)
+    trend = kpis.from_first_data(kpis.trend(scope, unit))
     overdue = with_list_relations(kpis.drill_queryset(scope, "overdue_open"))
     overdue = list(overdue.order_by("current_due_at", "id")[:OVERDUE_ON_DASHBOARD])
     enterprise_labels(overdue)
@@ -350,7 +350,7 @@ def _report_context(scope, *, limit: int | None = None) -> dict:
     return {
         "scope": scope,
         "result": result,
-        "trend": kpis.trend(scope, "month"),
+        "trend": kpis.from_first_data(kpis.trend(scope, "month")),
         "overdue": list(overdue[:limit] if limit else overdue),
         "overdue_total": result["overdue_open"],
         "unsatisfied": list(unsatisfied[:limit] if limit else unsatisfied),
