@@ -255,3 +255,13 @@ def test_a_long_ledger_prints_the_whole_quarter(client, march, lead_handler, mon
     body = get(client, lead_handler, reverse("reports:ledger") + "?quarter=2026Q1&print=all").content.decode()
     assert body.split('data-testid="ledger-table"')[1].split("</table>")[0].count("<tr>") == 3
     assert "仅打印前 2 条" in body and "其余请下载 .xlsx" in body
+
+
+def test_wrong_role_reads_the_chinese_403_page_with_the_reason(client, specialist, settings):
+    """The production path (DEBUG off, as pytest-django runs): the platform's 403 page, not Django's English one."""
+    assert settings.DEBUG is False
+    response = get(client, specialist, reverse("reports:ledger"))
+    body = response.content.decode()
+    assert response.status_code == 403 and "403 Forbidden" not in body
+    assert "只有部门涉企服务工作人员、联合服务办公室、政府办公室和召集人可以查看台账。" in body
+    assert 'data-testid="main-menu"' in body
