@@ -20,7 +20,7 @@ PHRASES = [
 
 
 def visible_text(body: str) -> str:
-    body = re.sub(r"<(script|style)\b.*?</\1>", "", body, flags=re.S)
+    body = re.sub(r"<(script|style)\b.*?</\1>", "", body, flags=re.DOTALL)
     return html.unescape(re.sub(r"<[^>]+>", "\n", body))
 
 
