@@ -39,8 +39,9 @@ CALLBACK_ROLES = frozenset({Role.OFFICE, Role.SPECIALIST})
 MATERIAL_COLLECTORS = frozenset({Role.HANDLER, Role.SPECIALIST, Role.OFFICE})
 # Read the dashboards, reports and supervision board of their region.
 REPORT_READERS = frozenset({Role.OFFICE, Role.GOVERNMENT, Role.LEADER})
-# Read and download a department's ledger.
-LEDGER_ROLES = frozenset({Role.HANDLER, Role.OFFICE})
+# Read and download a department's ledger: a handler its own department's; the office, the government office and the
+# leaders (read-only reports of their region, SPEC §1, §9) any department of their region and of the regions below it.
+LEDGER_ROLES = frozenset({Role.HANDLER, Role.OFFICE, Role.GOVERNMENT, Role.LEADER})
 # Answer supervisions addressed to their department (a county office answers the city's).
 SUPERVISION_ANSWERERS = frozenset({Role.HANDLER, Role.OFFICE})
 # Read a supervision notice or the supervision list of the API.

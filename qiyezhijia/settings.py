@@ -52,7 +52,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # --- Applications ------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "qiyezhijia.admin_site.PlatformAdminConfig",  # django.contrib.admin with Chinese names for axes and otp
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

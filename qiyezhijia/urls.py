@@ -5,10 +5,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from qiyezhijia import health, views
 
-admin.site.site_header = "企业之家平台管理"
-admin.site.site_title = "企业之家平台管理"
-admin.site.index_title = "基础数据与账号"
-
 urlpatterns = [
     # A visitor's `/` is the public portal (OUTREACH §6); a logged-in person's is their home (accounts:home).
     path("", views.root, name="root"),

@@ -492,3 +492,16 @@ def _trend_rows(keys: list[date], table: dict, unit: str) -> list[dict]:
             "satisfaction_rate": rate(c["satisfied"], c["callbacks"]),
         })
     return out
+
+
+RATE_NAMES = ("sign_on_time_rate", "close_on_time_rate", "resolution_rate", "satisfaction_rate")
+
+
+def from_first_data(rows: list[dict]) -> list[dict]:
+    """The trend from the first bucket that holds anything (a count or a rate), so that a year whose data starts in
+    October does not draw nine empty months first; the period's own start when the data starts earlier. A period
+    without any data keeps its last bucket (the table says 0 rather than nothing)."""
+    for i, row in enumerate(rows):
+        if row["received"] or row["dispatched"] or row["first_closed"] or any(row[n] is not None for n in RATE_NAMES):
+            return rows[i:]
+    return rows[-1:]

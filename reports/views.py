@@ -130,7 +130,7 @@ def dashboard(request):
         return render(request, "reports/dashboard.html", context, status=400)
     unit = _unit(request)
     result = kpis.compute(scope)
-    trend = kpis.trend(scope, unit)
+    trend = kpis.from_first_data(kpis.trend(scope, unit))
     overdue = with_list_relations(kpis.drill_queryset(scope, "overdue_open"))
     overdue = list(overdue.order_by("current_due_at", "id")[:OVERDUE_ON_DASHBOARD])
     enterprise_labels(overdue)
@@ -209,7 +209,7 @@ def drill(request):
 # --- ledger ------------------------------------------------------------------------------------------------------
 def _ledger_departments(user):
     if user.role == Role.HANDLER:
-        return Department.objects.filter(pk=user.department_id)
+        return Department.objects.filter(pk=user.department_id).select_related("region")
     return Department.objects.filter(region__in=readable_regions(user)).select_related("region").order_by(
         "region__sort_order", "code"
     )
@@ -218,7 +218,7 @@ def _ledger_departments(user):
 def _ledger_input(request):
     """(department, quarter, start, end, errors). A department outside the user's reach is 404."""
     user = request.user
-    require_role(user, LEDGER_ROLES, "只有部门涉企服务工作人员和联合服务办公室可以查看台账。")
+    require_role(user, LEDGER_ROLES, "只有部门涉企服务工作人员、联合服务办公室、政府办公室和召集人可以查看台账。")
     departments = _ledger_departments(user)
     code = (request.GET.get("department") or "").strip()
     if code == ALL_DEPARTMENTS and user.role == Role.OFFICE:
@@ -244,6 +244,16 @@ def _ledger_input(request):
 LEDGER_PAGE_SIZE = 50  # rows on the page; the .xlsx holds the whole quarter
 # A register states its exact total: one department's quarter is a few thousand demands at most, counted on the index.
 LEDGER_COUNT_LIMIT = 20_000
+# `?print=all` puts the whole quarter on one page for paper, up to this many rows (beyond that, the .xlsx).
+LEDGER_PRINT_LIMIT = 2_000
+
+
+def _region_groups(departments) -> list[tuple[str, list]]:
+    """The department select's <optgroup>s: one per region, in the regions' order (a city reader sees its counties)."""
+    groups: dict[str, list] = {}
+    for d in departments:
+        groups.setdefault(d.region.name, []).append(d)
+    return list(groups.items())
 
 
 @require_GET
@@ -253,13 +263,30 @@ def ledger(request):
     if department == ALL_DEPARTMENTS:
         department = None
     page = rows = None
+    print_all = request.GET.get("print") == "all"
+    truncated = False
     if department and not errors:
-        page = paginate(
-            request, ledger_demands(department, start, end), per_page=LEDGER_PAGE_SIZE, limit=LEDGER_COUNT_LIMIT
-        )
-        rows = ledger_rows(department, start, end, demands=page.object_list)
+        demands = ledger_demands(department, start, end)
+        if print_all:
+            demands = list(demands[:LEDGER_PRINT_LIMIT + 1])
+            truncated = len(demands) > LEDGER_PRINT_LIMIT
+            rows = ledger_rows(department, start, end, demands=demands[:LEDGER_PRINT_LIMIT])
+        else:
+            page = paginate(request, demands, per_page=LEDGER_PAGE_SIZE, limit=LEDGER_COUNT_LIMIT)
+            rows = ledger_rows(department, start, end, demands=page.object_list)
+    params = {"department": department.code, "quarter": quarter} if department and not errors else None
     context = {
         "page": page,
+        "print_all": print_all,
+        "print_limit": LEDGER_PRINT_LIMIT,
+        "truncated": truncated,
+        "print_all_url": reverse("reports:ledger") + "?" + urlencode({**params, "print": "all"}) if params else None,
+        "screen_url": reverse("reports:ledger") + "?" + urlencode(params) if params else None,
+        # The printed sheet's heading: who issues it, what it holds, when it was printed.
+        "office_name": office_name(department.region) if department else "",
+        "period": f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}" if start and end else "",
+        "printed_at": timezone.localtime(),
+        "department_groups": _region_groups(departments),
         "departments": departments,
         "department": department,
         "quarter": quarter,
@@ -323,7 +350,7 @@ def _report_context(scope, *, limit: int | None = None) -> dict:
     return {
         "scope": scope,
         "result": result,
-        "trend": kpis.trend(scope, "month"),
+        "trend": kpis.from_first_data(kpis.trend(scope, "month")),
         "overdue": list(overdue[:limit] if limit else overdue),
         "overdue_total": result["overdue_open"],
         "unsatisfied": list(unsatisfied[:limit] if limit else unsatisfied),

@@ -135,3 +135,22 @@ def test_monthly_and_weekly_trend(march):
     assert weeks[0]["bucket"] == "2026-02-23" and weeks[1]["bucket"] == "2026-03-02"
     assert weeks[1]["received"] == 3 and weeks[2]["received"] == 1
     assert sum(w["first_closed"] for w in weeks) == 3
+
+
+def test_trend_starts_at_the_first_bucket_with_data(march):
+    # The year up to March: January holds nothing, February the first ticket.
+    months = kpis.from_first_data(kpis.trend(scope(start=date(2026, 1, 1), end=date(2026, 3, 31)), "month"))
+    assert [m["label"] for m in months] == ["2026-02", "2026-03"]
+    assert months[0]["dispatched"] == 1
+    # A period that starts after the data started keeps its own start.
+    months = kpis.from_first_data(kpis.trend(scope(start=date(2026, 3, 1), end=date(2026, 3, 31)), "month"))
+    assert [m["label"] for m in months] == ["2026-03"]
+    # Nothing at all: one (empty) bucket, the period's last.
+    empty = kpis.from_first_data(kpis.trend(scope(start=date(2025, 1, 1), end=date(2025, 6, 30)), "month"))
+    assert [m["label"] for m in empty] == ["2025-06"] and empty[0]["received"] == 0
+
+
+def test_a_bucket_with_only_a_rate_counts_as_data():
+    rows = [{"received": 0, "dispatched": 0, "first_closed": 0, **dict.fromkeys(kpis.RATE_NAMES)} for _ in range(3)]
+    rows[1]["satisfaction_rate"] = 0.0
+    assert kpis.from_first_data(rows) == rows[1:]

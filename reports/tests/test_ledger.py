@@ -111,9 +111,13 @@ def test_bad_quarter_is_explained(client, lead_handler, quarter):
         assert 'data-testid="ledger-errors"' in body
 
 
-@pytest.mark.parametrize("role_fixture", ["leader", "government_user", "specialist", "enterprise_user"])
-def test_other_roles_get_403(client, request, role_fixture):
-    user = request.getfixturevalue(role_fixture)
+@pytest.mark.parametrize("role", ["specialist", "enterprise", "supervisor", "chamber", "sysadmin", "auditor"])
+def test_other_roles_get_403(client, specialist, enterprise_user, role):
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory, department
+
+    user = {"specialist": specialist, "enterprise": enterprise_user}.get(role) or UserFactory(
+        username=f"t_{role}", role=Role(role), department=department("anshun-zwfw"))
     assert get(client, user, reverse("reports:ledger")).status_code == 403
     assert get(client, user, reverse("reports:ledger_xlsx") + "?quarter=2026Q1").status_code == 403
 
@@ -175,3 +179,89 @@ def test_ledger_page_is_cut_into_pages_and_the_xlsx_holds_them_all(client, march
     assert (rows(first), rows(second)) == (3, 1)
     assert "共 4 条，第 1 / 2 页" in first and "quarter=2026Q1" in first.split('aria-label="分页"')[1]
     assert len(workbook_rows(get(client, lead_handler, reverse("reports:ledger_xlsx") + "?quarter=2026Q1"))) == 5
+
+
+# --- leaders and the government office read their region's ledgers (SPEC §1: read-only reports of their region) -----
+@pytest.mark.parametrize("role_fixture", ["leader", "government_user"])
+def test_leaders_read_any_department_of_their_region(client, request, march, role_fixture):
+    from audit.models import AuditEvent
+
+    user = request.getfixturevalue(role_fixture)
+    page = get(client, user, reverse("reports:ledger") + "?quarter=2026Q1&department=anshun-scjg")
+    assert page.status_code == 200
+    body = page.content.decode()
+    table = body.split('data-testid="ledger-table"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 5 and "工单A" in table and "工单D" not in table
+    # The select offers the city's departments and those of the counties below, grouped by region.
+    assert '<optgroup label="安顺市">' in body and '<optgroup label="西秀区">' in body and 'value="xixiu-scjg"' in body
+    assert "ledger-download-all" not in body  # collecting every ledger stays the office's
+    response = get(client, user, reverse("reports:ledger_xlsx") + "?quarter=2026Q1&department=anshun-sw")
+    assert [row[4] for row in workbook_rows(response)[1:]] == ["工单D"]
+    row = AuditEvent.objects.get(action="export.xlsx")
+    assert row.actor == user and row.detail == {"report": "ledger", "quarter": "2026Q1", "rows": 1}
+
+
+def test_city_leader_reads_a_county_department(client, leader):
+    assert get(client, leader, reverse("reports:ledger") + "?quarter=2026Q1&department=xixiu-scjg").status_code == 200
+
+
+def test_a_leader_without_a_department_asks_for_one(client, leader):
+    page = get(client, leader, reverse("reports:ledger") + "?quarter=2026Q1")
+    assert page.status_code == 200 and 'data-testid="ledger-table"' not in page.content.decode()
+    response = get(client, leader, reverse("reports:ledger_xlsx") + "?quarter=2026Q1")
+    assert response.status_code == 400 and "请选择部门" in response.content.decode()
+
+
+def test_county_leader_sees_nothing_of_the_city_or_another_county(client, march, county_leader):
+    body = get(client, county_leader, reverse("reports:ledger") + "?quarter=2026Q1").content.decode()
+    assert 'value="xixiu-scjg"' in body and 'value="anshun-scjg"' not in body and 'value="puding-scjg"' not in body
+    for code in ("anshun-scjg", "puding-scjg", "no-such-department"):
+        for name in ("reports:ledger", "reports:ledger_xlsx"):
+            assert get(client, county_leader, reverse(name) + f"?quarter=2026Q1&department={code}").status_code == 404
+    assert get(client, county_leader, reverse("reports:ledger_xlsx") + "?quarter=2026Q1&department=all").status_code == 404
+
+
+def test_leader_bad_quarter_is_explained(client, leader):
+    response = get(client, leader, reverse("reports:ledger") + "?quarter=2026Q9&department=anshun-scjg")
+    assert response.status_code == 400 and "季度格式不正确" in response.content.decode()
+
+
+def test_leaders_menu_has_the_ledger(client, leader):
+    body = get(client, leader, reverse("reports:dashboard")).content.decode()
+    assert 'href="/reports/ledger/"' in body.split('data-testid="main-menu"')[1].split("</ul>")[0]
+
+
+# --- printing (A4 landscape) -------------------------------------------------------------------------------------
+def test_printed_heading_names_office_filters_and_date(client, march, lead_handler):
+    body = get(client, lead_handler, reverse("reports:ledger") + "?quarter=2026Q1").content.decode()
+    assert "reports/ledger-print.css" in body and "data-print" in body
+    heading = body.split('data-testid="ledger-print-heading"')[1].split("</header>")[0]
+    assert "安顺市“企业之家”联合服务工作机制办公室" in heading
+    assert "部门：市市场监督管理局（安顺市）" in heading and "季度：2026Q1（2026年01月01日至2026年03月31日" in heading
+    assert "共 4 条" in heading and "打印时间：2026年03月31日 12:00" in heading
+    # The filter form and the pager are for the screen only.
+    assert 'class="row g-2 align-items-end mb-3 d-print-none' in body
+
+
+def test_a_long_ledger_prints_the_whole_quarter(client, march, lead_handler, monkeypatch):
+    monkeypatch.setattr("reports.views.LEDGER_PAGE_SIZE", 3)
+    first = get(client, lead_handler, reverse("reports:ledger") + "?quarter=2026Q1").content.decode()
+    assert "ledger-print-all" in first and "print=all" in first
+    body = get(client, lead_handler, reverse("reports:ledger") + "?quarter=2026Q1&department=anshun-scjg&print=all").content.decode()
+    table = body.split('data-testid="ledger-table"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 5 and 'aria-label="分页"' not in body and 'data-testid="ledger-form"' not in body
+    assert "共 4 条" in body.split('data-testid="ledger-print-heading"')[1]
+    monkeypatch.setattr("reports.views.LEDGER_PRINT_LIMIT", 2)
+    body = get(client, lead_handler, reverse("reports:ledger") + "?quarter=2026Q1&print=all").content.decode()
+    assert body.split('data-testid="ledger-table"')[1].split("</table>")[0].count("<tr>") == 3
+    assert "仅打印前 2 条" in body and "其余请下载 .xlsx" in body
+
+
+def test_wrong_role_reads_the_chinese_403_page_with_the_reason(client, specialist, settings):
+    """The production path (DEBUG off, as pytest-django runs): the platform's 403 page, not Django's English one."""
+    assert settings.DEBUG is False
+    response = get(client, specialist, reverse("reports:ledger"))
+    body = response.content.decode()
+    assert response.status_code == 403 and "403 Forbidden" not in body
+    assert "只有部门涉企服务工作人员、联合服务办公室、政府办公室和召集人可以查看台账。" in body
+    assert 'data-testid="main-menu"' in body

@@ -156,9 +156,9 @@ def test_leader_home_is_the_dashboard(client, leader, office_clerk):
 @pytest.mark.parametrize(
     ("role", "dept", "sees", "does_not_see"),
     [
-        (Role.LEADER, "anshun-zfb", ["运行看板", "运行报告"], ["台账"]),
+        (Role.LEADER, "anshun-zfb", ["运行看板", "运行报告", "台账"], []),
         (Role.OFFICE, "anshun-zwfw", ["运行看板", "运行报告", "台账"], []),
-        (Role.GOVERNMENT, "anshun-zfb", ["运行看板", "运行报告"], ["台账"]),
+        (Role.GOVERNMENT, "anshun-zfb", ["运行看板", "运行报告", "台账"], []),
         (Role.HANDLER, "anshun-sw", ["台账"], ["运行看板", "运行报告"]),
         (Role.SPECIALIST, "anshun-fgw", [], ["运行看板", "运行报告", "台账"]),
     ],
@@ -230,3 +230,18 @@ def test_drill_query_count_does_not_grow_with_rows(client, march, office_clerk, 
         for _ in range(4):
             handling_ticket(office_clerk, lead_handler, title="更多工单", co=("anshun-sw",))
     assert queries() == before <= 14
+
+
+def test_the_years_trend_starts_where_the_data_starts(client, march, leader):
+    """The default period is the year so far; January is empty, so neither the chart nor its table shows it."""
+    import json
+
+    body = get(client, leader, reverse("reports:dashboard") + "?region=anshun").content.decode()
+    trend = body.split('data-testid="trend-table"')[1].split("</table>")[0]
+    assert "2026-01" not in trend and "2026-02" in trend and "2026-03" in trend
+    data = json.loads(body.split('id="chart-data" type="application/json">')[1].split("</script>")[0])
+    assert [b["label"] for b in data["trend"]] == ["2026-02", "2026-03"]
+    assert all(0 <= b[n] <= 1 for b in data["trend"] for n in ("sign_on_time_rate", "satisfaction_rate") if b[n] is not None)
+    report = get(client, leader, reverse("reports:operations") + "?region=anshun&from=2025-10-01&to=2026-03-31")
+    table = report.content.decode().split('data-testid="report-trend"')[1].split("</table>")[0]
+    assert "2025-12" not in table and "2026-02" in table

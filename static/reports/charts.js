@@ -29,7 +29,9 @@
       },
       options: { responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
     });
-    var rate = function (name) { return data.trend.map(function (b) { return b[name]; }); };
+    // A rate is a share: never drawn below 0 % or above 100 % (a bucket without a denominator is a gap, not 0).
+    var clamp = function (v) { return v === null || v === undefined ? null : Math.min(1, Math.max(0, v)); };
+    var rate = function (name) { return data.trend.map(function (b) { return clamp(b[name]); }); };
     draw("chart-trend-rates", {
       type: "line",
       data: {
@@ -43,8 +45,10 @@
       },
       options: {
         responsive: true, maintainAspectRatio: false,
-        elements: { point: { radius: 3 } },
-        scales: { y: { min: 0, max: 1, ticks: { callback: percent } } },
+        // Straight segments between the points: a smoothed curve overshoots past 0 % and 100 % between them.
+        elements: { point: { radius: 3 }, line: { tension: 0, cubicInterpolationMode: "monotone" } },
+        clip: 4,
+        scales: { y: { min: 0, max: 1, grace: 0, ticks: { callback: percent } } },
         plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + "：" + percent(c.parsed.y); } } } }
       }
     });
