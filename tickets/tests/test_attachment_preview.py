@@ -125,7 +125,8 @@ def test_preview_follows_the_download_permission(client, office_clerk, lead_hand
     assert client.post(inline_url(evidence)).status_code == 405
 
 
-def test_the_materials_of_a_demand_are_previewed_by_those_who_see_the_demand(client, office_clerk, other_handler, enterprise_user):
+def test_the_materials_of_a_demand_are_previewed_by_those_who_see_the_demand(client, office_clerk, other_handler,
+                                                                            enterprise_user):
     demand = register(enterprise_user, channel="online", title="申请减免滞纳金")
     material = workflow.attach_file(actor=enterprise_user, demand=demand, upload=pdf("营业执照.pdf"))
     for user, status in ((enterprise_user, 200), (office_clerk, 200), (other_handler, 404), (EnterpriseUserFactory(), 404)):

@@ -115,7 +115,8 @@ def test_the_assignee_must_be_a_handler_of_the_lead_department(client, office_cl
     assert post(client, ticket, "assign", assignee="").status_code == 200
     assert "请选择承办人。" in post(client, ticket, "assign", assignee="").content.decode()
     # The act says it in full (what the API answers).
-    response = api_as(lead_handler).post(f"/api/v1/tickets/{ticket.pk}/actions/assign/", {"assignee": other_handler.username}, format="json")
+    response = api_as(lead_handler).post(f"/api/v1/tickets/{ticket.pk}/actions/assign/",
+                                         {"assignee": other_handler.username}, format="json")
     assert response.status_code == 400
     assert response.json()["errors"]["assignee"] == [
         f"“{other_handler}”不是牵头部门（市市场监督管理局）的在岗工作人员，不能作为承办人。"
@@ -126,12 +127,17 @@ def test_the_assignee_must_be_a_handler_of_the_lead_department(client, office_cl
     assert fresh(ticket).assignee is None and assign_events(ticket) == []
 
 
-def test_a_finished_ticket_takes_no_assignee(client, office_clerk, lead_handler, enterprise_user):
+def test_a_closed_or_finished_ticket_takes_no_assignee(client, office_clerk, lead_handler, enterprise_user):
     ticket = enterprise_ticket(office_clerk, lead_handler, enterprise_user)
+    assert fresh(ticket).state == Ticket.State.CLOSED
+    response = api_as(lead_handler).post(f"/api/v1/tickets/{ticket.pk}/actions/assign/",
+                                         {"assignee": lead_handler.username}, format="json")
+    assert response.status_code == 409 and response.json()["error"] == "当前状态为“已办结待回访”，不能指定承办人。"
     ticket = workflow.ticket_callback(actor=office_clerk, ticket=ticket, reached=True, satisfaction="satisfied",
                                       consistent=True, meets_standard=True)
     assert fresh(ticket).state == Ticket.State.ARCHIVED
-    response = api_as(lead_handler).post(f"/api/v1/tickets/{ticket.pk}/actions/assign/", {"assignee": lead_handler.username}, format="json")
+    response = api_as(lead_handler).post(f"/api/v1/tickets/{ticket.pk}/actions/assign/",
+                                         {"assignee": lead_handler.username}, format="json")
     assert response.status_code == 409 and "不能指定承办人" in response.json()["error"]
     client.force_login(lead_handler)
     response = client.post(action_url(ticket, "take"))
@@ -173,10 +179,11 @@ def test_my_tickets_lists_only_what_is_assigned_to_me(client, office_clerk, lead
     mine = handling_ticket(office_clerk, lead_handler, title="我承办的工单")
     theirs = handling_ticket(office_clerk, lead_handler, title="同事承办的工单")
     handling_ticket(office_clerk, lead_handler, title="尚未指定的工单")
-    finished = enterprise_ticket(office_clerk, lead_handler, enterprise_user)
+    finished = enterprise_ticket(office_clerk, lead_handler, enterprise_user, close=False)
     workflow.ticket_take(actor=lead_handler, ticket=mine)
     workflow.ticket_assign(actor=lead_handler, ticket=theirs, assignee=colleague)
     workflow.ticket_take(actor=lead_handler, ticket=finished)
+    workflow.ticket_close(actor=lead_handler, ticket=finished, standard="resolved", result="已协调办结")
     workflow.ticket_callback(actor=office_clerk, ticket=finished, reached=True, satisfaction="satisfied",
                              consistent=True, meets_standard=True)
     client.force_login(lead_handler)

@@ -34,8 +34,9 @@ NOTE_BODY_LIMIT = 2000
 MAX_MENTIONS = 10
 # Roles that write notes: department staff acting on tickets (the leader reads only).
 NOTE_WRITERS = frozenset({Role.HANDLER, Role.SPECIALIST, Role.OFFICE, Role.GOVERNMENT})
-# States in which a ticket has a lead department at work (not while the lead itself is in dispute, not once final).
-ASSIGNABLE_STATES = (Ticket.State.DISPATCHED, Ticket.State.HANDLING, Ticket.State.CLOSED, Ticket.State.REVIEW)
+# States in which the lead department works the ticket: before and after signing. Not while the lead itself is in
+# dispute, nor once closed (the office calls back or reviews; a return for rework brings it back to handling).
+ASSIGNABLE_STATES = (Ticket.State.DISPATCHED, Ticket.State.HANDLING)
 # "@" starts a mention unless it is inside an e-mail address (a Latin letter or digit right before it).
 _MENTION_START = re.compile(r"(?<![A-Za-z0-9._%+-])@")
 _MENTION_TEXT = re.compile(r"[\w.\-]{1,30}")
