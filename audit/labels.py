@@ -21,6 +21,8 @@ ACTION_LABELS: dict[str, str] = {
     "export.xlsx": "导出表格",
     "export.api_page": "接口批量读取（翻页）",
     "attachment.download": "下载附件",
+    "attachment.preview": "在线预览附件",
+    "ticket.note": "添加工单内部备注",
     "pii.reveal": "查看完整手机号",
     "admin.add": "后台新增",
     "admin.change": "后台修改",

@@ -26,6 +26,8 @@ class TicketsConfig(AppConfig):
         "ticket_formed": "已受理",
         "result": "办理结果",
         "callback": "回访",
+        "assign": "指定承办人",
+        "mention": "备注提及",
     }
 
     def menu_items(self):
@@ -43,6 +45,7 @@ class TicketsConfig(AppConfig):
             MenuItem(60, "待确定牵头部门", "tickets:government_queue", "bank", frozenset({Role.GOVERNMENT}), "government"),
             MenuItem(70, "待签收", "tickets:inbox", "inbox", handler, "to_sign"),
             MenuItem(80, "办理中", "tickets:inbox_handling", "hourglass-split", handler, "handling"),
+            MenuItem(85, "我的工单", "tickets:my_tickets", "person-check", handler),
             MenuItem(90, "协办工单", "tickets:co_inbox", "people", handler, "co"),
             MenuItem(100, "延期申请", "tickets:extension_queue", "calendar-plus", office, "extensions"),
             MenuItem(110, "终止申请", "tickets:termination_queue", "slash-circle", office, "terminations"),

@@ -97,6 +97,27 @@ def objection_resolved(ticket, *, action: str, objecting_department, co_departme
         _ask_co_department(department, ticket, key=key, title="协办工单")
 
 
+def ticket_assigned(ticket, *, actor) -> None:
+    """The new 承办人 (a person, not the department) hears that the ticket is now his."""
+    notify(
+        recipients=[ticket.assignee], event="assign", key=f"ticket:{ticket.pk}:assign:{_at(ticket.assigned_at)}",
+        url=_ticket_url(ticket), title=f"您被指定为工单承办人：{ticket.number}",
+        body=f"{actor}（{ticket.lead_department.name}）将工单“{ticket.title}”交由您承办。",
+    )
+
+
+def note_mentions(ticket, note, people) -> None:
+    """Each person a note mentions, with a link to the note itself."""
+    if not people:
+        return
+    excerpt = note.body if len(note.body) <= 80 else note.body[:80] + "…"
+    notify(
+        recipients=people, event="mention", key=f"ticket:{ticket.pk}:note:{note.pk}:mention",
+        url=f"{_ticket_url(ticket)}#note-{note.pk}", title=f"{note.author}在工单 {ticket.number} 的内部备注中提到了您",
+        body=excerpt,
+    )
+
+
 def co_feedback_given(ticket, link) -> None:
     notify_department(
         ticket.lead_department, event="co_feedback", key=f"ticket:{ticket.pk}:co:{link.pk}:feedback:{_at(link.feedback_at)}",

@@ -58,6 +58,17 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
     return tickets.none()
 
 
+def assigned_to(user, *, open_only: bool = True) -> QuerySet[Ticket]:
+    """The tickets whose 承办人 is `user` (我的工单, a workbench panel), within what the user may see; the open ones
+    unless `open_only` is false."""
+    if not user.is_authenticated or user.role != Role.HANDLER:
+        return Ticket.objects.none()
+    tickets = Ticket.objects.filter(assignee=user, lead_department_id=user.department_id)
+    if open_only:
+        tickets = tickets.filter(state__in=Ticket.OPEN_STATES)
+    return tickets
+
+
 def demand_for_user(user, pk, *, for_update: bool = False) -> Demand:
     queryset = demands_visible_to(user)
     if for_update:

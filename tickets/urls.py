@@ -4,6 +4,7 @@ from django.urls import path
 
 from tickets.views import (
     attachments,
+    collab,
     demands,
     enterprise,
     government,
@@ -22,6 +23,9 @@ app_name = "tickets"
 
 urlpatterns = [
     path("attachments/<int:pk>/", attachments.download, name="attachment"),
+    path("attachments/<int:pk>/inline/", attachments.inline, name="attachment_inline"),
+    path("attachments/<int:pk>/preview/", attachments.preview, name="attachment_preview"),
+    *collab.urlpatterns,
     *public.urlpatterns,
     *enterprise.urlpatterns,
     *policy_question.urlpatterns,

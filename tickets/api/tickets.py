@@ -30,7 +30,7 @@ from supervision import services as supervision
 from tickets import workflow
 from tickets.api.attachments import AttachmentSerializer, AttachmentUploadView
 from tickets.clocks import overdue_tickets_q, ticket_clock
-from tickets.models import Ticket, TicketCoDepartment, TicketEvent
+from tickets.models import Ticket, TicketCoDepartment, TicketEvent, TicketNote
 from tickets.models.handling import Callback, ClosureStandard, ExtensionRequest, Rating
 from tickets.models.ticket import Category
 from tickets.selectors import demands_visible_to, ticket_for_user, tickets_visible_to
@@ -107,6 +107,15 @@ class SupervisionOut(serializers.Serializer):
     answered_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
+class NoteOut(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+    mentions = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+
+    class Meta:
+        model = TicketNote
+        fields = ["id", "author", "body", "mentions", "created_at"]
+
+
 class TicketSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     lead_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -121,6 +130,8 @@ class TicketSerializer(serializers.ModelSerializer):
     supervisions = serializers.SerializerMethodField()
     history = HistoryOut(source="timeline", many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    assignee = serializers.SerializerMethodField(help_text="承办人用户名（仅工作人员可见；企业为 null）")
+    notes = serializers.SerializerMethodField(help_text="内部备注（仅工作人员可见；企业为空列表）")
 
     class Meta:
         model = Ticket
@@ -128,7 +139,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "id", "number", "state", "region", "title", "category", "complex", "lead_department", "co_departments",
             "demands", "dispatched_at", "sign_due_at", "signed_at", "auto_signed", "handle_due_at", "closed_at",
             "callback_due_at", "archived_at", "rework_count", "overdue", "provisional_deadline", "closure",
-            "extensions", "callbacks", "rating", "supervisions", "history", "attachments",
+            "extensions", "callbacks", "rating", "supervisions", "history", "attachments", "assignee", "notes",
         ]
         read_only_fields = fields
 
@@ -163,6 +174,23 @@ class TicketSerializer(serializers.ModelSerializer):
         return SupervisionOut(ticket.supervisions.all(), many=True).data
 
 
+    def _staff(self) -> bool:
+        request = self.context.get("request")
+        return request is not None and sees_internal(request.user)
+
+    def get_assignee(self, ticket) -> str | None:
+        # Who works the ticket inside the department is the administration's business (like its internal timeline).
+        if not self._staff() or ticket.assignee_id is None:
+            return None
+        return ticket.assignee.username
+
+    @extend_schema_field(NoteOut(many=True))
+    def get_notes(self, ticket):
+        if not self._staff():
+            return []
+        return NoteOut(ticket.notes.all(), many=True).data
+
+
 def ticket_queryset(user, base=None):
     """Tickets as the caller reads them: one query per related list, whatever the page size."""
     events = TicketEvent.objects.select_related("actor__department")
@@ -172,7 +200,11 @@ def ticket_queryset(user, base=None):
     # Demands merged from other enterprises are not the caller's to know about. (`state` is loaded because
     # django-fsm reads it whenever a row is built; deferring it costs a query per demand.)
     demands = demands_visible_to(user).only("id", "ticket_id", "state").order_by("id")
-    return base.select_related("region", "lead_department", "rating").prefetch_related(
+    related = []
+    if sees_internal(user):
+        related.append(Prefetch("notes", queryset=TicketNote.objects.select_related("author").prefetch_related("mentions")))
+    return base.select_related("region", "lead_department", "rating", "assignee").prefetch_related(
+        *related,
         Prefetch("co_links", queryset=TicketCoDepartment.objects.select_related("department")),
         Prefetch("demands", queryset=demands, to_attr="visible_demands"),
         Prefetch("events", queryset=events, to_attr="timeline"),
@@ -320,6 +352,14 @@ class SuperviseBody(serializers.Serializer):
     department = code(help_text="被督办部门编码；缺省为牵头部门")
 
 
+class AssignBody(serializers.Serializer):
+    assignee = code(help_text="承办人用户名：牵头部门的在岗工作人员（填本人用户名即“我来办”）")
+
+
+class InternalNoteBody(serializers.Serializer):
+    body = text(help_text="内部备注内容，至多 2000 字；@用户名 或 @姓名 提醒可查看该工单的工作人员")
+
+
 class RateBody(serializers.Serializer):
     satisfaction = text()
     comment = text()
@@ -347,6 +387,8 @@ TICKET_ACTIONS: dict[str, Action] = {
     "rate": Action("企业评价", RateBody, workflow.ticket_rate),
     "supervise": Action("督办", SuperviseBody, supervision.ticket_supervise),
     "urge": Action("催办", NoteBody, supervision.ticket_urge),
+    "assign": Action("指定承办人", AssignBody, workflow.ticket_assign),
+    "add_note": Action("添加内部备注", InternalNoteBody, workflow.ticket_add_note),
 }
 
 

@@ -10,7 +10,7 @@ from tickets.models.handling import (
     TerminationRequest,
 )
 from tickets.models.settings import WorkflowSettings
-from tickets.models.ticket import Ticket, TicketCoDepartment, TicketEvent
+from tickets.models.ticket import Ticket, TicketCoDepartment, TicketEvent, TicketNote
 
 __all__ = [
     "Attachment",
@@ -30,6 +30,7 @@ __all__ = [
     "TicketCoDepartment",
     "TicketDay",
     "TicketEvent",
+    "TicketNote",
     "TimelineEntry",
     "WorkflowSettings",
 ]

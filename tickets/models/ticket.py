@@ -112,6 +112,14 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     )
     referral_note = models.TextField(_("报请政府确定说明"), blank=True)
 
+    # 承办人: the person of the lead department who works the ticket (tickets.workflow.collab); cleared when the lead
+    # department changes.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
+    assigned_at = models.DateTimeField(_("指定承办人时间"), null=True, blank=True)
+
     history = HistoricalRecords(m2m_fields=[])
 
     class Meta:
@@ -249,6 +257,26 @@ class TicketCoDepartment(models.Model):
         verbose_name_plural = _("协办部门")
         ordering = ["added_at", "id"]
         constraints = [models.UniqueConstraint(fields=["ticket", "department"], name="co_department_once_per_ticket")]
+
+
+class TicketNote(models.Model):
+    """An internal note on a ticket (内部备注): staff only, never shown to the enterprise, the public or in their API;
+    the people it mentions (@) are told (tickets.workflow.collab)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("作者"), on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("内容"))
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("提及"), related_name="+", blank=True)
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("内部备注")
+        verbose_name_plural = _("内部备注")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="ticket_note_ticket_created")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}#{self.pk}"
 
 
 class TicketEvent(TimelineEntry):

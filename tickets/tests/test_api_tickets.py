@@ -24,7 +24,7 @@ TICKET_KEYS = {
     "id", "number", "state", "region", "title", "category", "complex", "lead_department", "co_departments", "demands",
     "dispatched_at", "sign_due_at", "signed_at", "auto_signed", "handle_due_at", "closed_at", "callback_due_at",
     "archived_at", "rework_count", "overdue", "provisional_deadline", "closure", "extensions", "callbacks", "rating",
-    "supervisions", "history", "attachments",
+    "supervisions", "history", "attachments", "assignee", "notes",
 }
 
 
@@ -66,6 +66,7 @@ def test_a_ticket_reads_as_the_contract_says(office_clerk, lead_handler):
     assert data["overdue"] is False and data["provisional_deadline"] is False and data["rework_count"] == 0
     assert (data["closure"], data["rating"]) == (None, None)
     assert data["extensions"] == data["callbacks"] == data["supervisions"] == data["attachments"] == []
+    assert data["assignee"] is None and data["notes"] == []
     [entry] = data["history"]
     assert entry["action"] == "dispatch" and (entry["from_state"], entry["to_state"]) == ("", "dispatched")
     assert entry["actor"] == f"{office_clerk}（市政府政务服务中心）"

@@ -25,8 +25,9 @@ from core.pagination import paginate
 from core.prefetch import prefetch_present
 from core.web import apply_errors
 from supervision import services as supervision
-from tickets import rules, workflow
+from tickets import collab, rules, workflow
 from tickets.clocks import overdue_tickets_q, ticket_clock
+from tickets.forms.collab import AssignForm, TakeForm
 from tickets.forms.handling import (
     AddCoDepartmentForm,
     CallbackForm,
@@ -58,6 +59,7 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.selectors import objection_duties, ticket_for_user, tickets_visible_to
+from tickets.workflow.collab import assignable, may_assign
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,13 @@ ACTIONS: dict[str, Action] = {
     "special_supervise": Action(None, SpecialSuperviseForm, supervision.ticket_supervise, "专项督办（一事一议）",
                                 "已就工单 {ticket.number} 发出专项督办。", icon="megaphone", style="outline-danger",
                                 who=rules.is_region_government, when=rules.ticket_open),
+    # 承办人 (tickets.workflow.collab): a handler of the lead department takes the ticket or hands it to a colleague.
+    "take": Action(None, TakeForm, workflow.ticket_take, "我来办", "您已成为工单 {ticket.number} 的承办人。",
+                   icon="person-check", style="outline-primary", who=may_assign,
+                   when=lambda ticket, user: assignable(ticket) and ticket.assignee_id != user.pk),
+    "assign": Action(None, AssignForm, workflow.ticket_assign, "指定承办人",
+                     "工单 {ticket.number} 的承办人已改为{ticket.assignee}。", icon="person-gear",
+                     style="outline-primary", who=may_assign, when=assignable),
     "rate": Action(None, RateForm, workflow.ticket_rate, "评价办理结果", "感谢您的评价。", icon="star",
                    who=rules.is_rater, when=rules.may_rate_now, enterprise=True),
 }
@@ -189,7 +198,8 @@ def _timeline(ticket: Ticket, demands: list[Demand]) -> list:
     return entries
 
 
-def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | None = None, status: int = 200):
+def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | None = None, status: int = 200,
+                   note_form: forms.Form | None = None):
     """The ticket page: one query per kind of record whatever the ticket's history (the actions' rules read the
     prefetched rows, not the database)."""
     user = request.user
@@ -215,6 +225,7 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
             # The meetings that discussed the ticket (OUTREACH §5), through the agenda item's relation: meetings sits
             # above tickets, so its model is reached by the relation, never imported.
             Prefetch("meeting_items", queryset=_meeting_items()),
+            collab.notes_prefetch(),
         ]
     prefetch_present(ticket, *related)
     demands = list(ticket.demands.all())
@@ -250,6 +261,7 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
         "urges": list(ticket.urges.all()) if staff else [],
         "meeting_items": list(ticket.meeting_items.all()) if staff else [],
         "may_call_coordination": staff and _may_call_coordination(request.user, ticket),
+        **collab.page_context(user, ticket, note_form=note_form),
     }
     return render(request, "tickets/ticket_detail.html", context, status=status)
 
@@ -325,7 +337,7 @@ def ticket_action(request, pk: int, action: str):
         messages.error(request, exc.message)
         return redirect("tickets:ticket_detail", pk=pk)
     # Workflow functions return what they created (a ticket, a request, a callback …): read the ticket afresh.
-    ticket = Ticket.objects.select_related("lead_department").get(pk=pk)
+    ticket = Ticket.objects.select_related("lead_department", "assignee").get(pk=pk)
     messages.success(request, spec.success.format(ticket=ticket))
     return redirect("tickets:ticket_detail", pk=pk)
 

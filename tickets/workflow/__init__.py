@@ -21,6 +21,7 @@ from tickets.workflow.closure import (
     ticket_review,
     ticket_sampled_callback,
 )
+from tickets.workflow.collab import ticket_add_note, ticket_assign, ticket_take
 from tickets.workflow.dispatch import (
     ticket_auto_sign,
     ticket_decide_lead,
@@ -71,6 +72,8 @@ __all__ = [
     "demand_withdraw",
     "escalation_update",
     "ticket_add_co_department",
+    "ticket_add_note",
+    "ticket_assign",
     "ticket_auto_sign",
     "ticket_callback",
     "ticket_close",
@@ -90,5 +93,6 @@ __all__ = [
     "ticket_review",
     "ticket_sampled_callback",
     "ticket_sign",
+    "ticket_take",
     "tickets_auto_sign",
 ]

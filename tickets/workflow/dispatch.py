@@ -144,9 +144,14 @@ def _redispatch(ticket: Ticket, *, actor: User, lead_department, co_departments,
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
+    fields = ["state", "lead_department", "dispatched_at", "sign_due_at", "sign_due_provisional"]
+    if lead.pk != ticket.lead_department_id and ticket.assignee_id is not None:
+        # The 承办人 belongs to the former lead: the new lead names its own (tickets.workflow.collab).
+        ticket.assignee, ticket.assigned_at = None, None
+        fields += ["assignee", "assigned_at"]
     ticket.lead_department = lead
     start_sign_clock(ticket, now)
-    save_ticket(ticket, ["state", "lead_department", "dispatched_at", "sign_due_at", "sign_due_provisional"])
+    save_ticket(ticket, fields)
     if co is not None:
         ticket.co_links.exclude(department__in=co).delete()
         existing = set(ticket.co_links.values_list("department_id", flat=True))
