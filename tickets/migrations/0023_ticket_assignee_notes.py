@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0021_demand_meeting_historicaldemand_meeting'),
+        ('tickets', '0022_demand_content_bigrams'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
