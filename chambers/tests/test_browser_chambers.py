@@ -32,7 +32,7 @@ def test_specialist_records_an_activity_and_registers_its_demand(site, browser):
 
     context = browser.new_context(**DESKTOP)
     page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
+    accept_confirmations(page)
     browser_login(page, site.url, "spec_gsl")
     page.get_by_test_id("main-menu").get_by_role("link", name="商会轮值").click()
     expect(page.get_by_test_id("plan-state")).to_have_text("已发布")

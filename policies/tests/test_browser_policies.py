@@ -37,7 +37,7 @@ def test_department_publishes_and_the_enterprise_finds_it_with_reasons(site, bro
 
     staff = browser.new_context(**DESKTOP)
     page = staff.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
+    accept_confirmations(page)
     browser_login(page, site.url, "handler_gxj")
     page.get_by_test_id("main-menu").get_by_role("link", name="政策管理").click()
     page.get_by_role("link", name="新建政策").click()
