@@ -106,7 +106,7 @@ def test_request_and_approve_an_extension_moves_the_handling_due(client, decoy, 
     assert request_.state == "pending" and request_.due_date == committed
     client.force_login(office_clerk)
     assert_done(post(client, ticket, "decide_extension", approve="yes", note="同意"), ticket,
-                f"已同意工单 {ticket.number} 延期，新的办理期限为 {committed:%Y年%m月%d日}。")
+                f"已同意工单 {ticket.number} 延期，新的办理期限为 {committed:%Y年%m月%d日}")
     request_.refresh_from_db()
     assert request_.state == "approved"
     assert timezone.localtime(fresh(ticket).handle_due_at).date() == committed
@@ -117,7 +117,7 @@ def test_a_refused_extension_keeps_the_due(client, decoy, office_clerk, lead_han
     due = fresh(ticket).handle_due_at
     client.force_login(office_clerk)
     assert_done(post(client, ticket, "decide_extension", approve="no", note="可按期办结"), ticket,
-                f"已不同意工单 {ticket.number} 延期，办理期限仍为 {timezone.localtime(due):%Y年%m月%d日}。")
+                f"已不同意工单 {ticket.number} 延期，办理期限仍为 {timezone.localtime(due):%Y年%m月%d日}")
     assert ExtensionRequest.objects.get(ticket=ticket).state == "rejected"
     assert fresh(ticket).handle_due_at == due
 
@@ -165,7 +165,7 @@ def test_an_inconsistent_callback_returns_for_rework(client, decoy, office_clerk
     assert returned_.state == Ticket.State.HANDLING and returned_.rework_count == 1
     # The message says what happens next: back to which department, and the new due.
     assert_done(response, ticket, f"已记录工单 {ticket.number} 的回访。工单已退回{returned_.lead_department.name}重新办理，"
-                                  f"新的办理期限为 {timezone.localtime(returned_.handle_due_at):%Y年%m月%d日}。")
+                                  f"新的办理期限为 {timezone.localtime(returned_.handle_due_at):%Y年%m月%d日}")
 
 
 def test_an_unreached_callback_is_recorded_and_keeps_the_ticket_closed(client, decoy, office_clerk, lead_handler):
@@ -191,7 +191,7 @@ def test_review_orders_rectification_with_a_due_date(client, decoy, office_clerk
     client.force_login(office_clerk)
     response = post(client, ticket, "review", outcome="rectify", opinion="请重新核实后答复", due_date=due.isoformat())
     assert_done(response, ticket, f"已作出复查复核结论：责令整改，工单 {ticket.number} 已退回{ticket.lead_department.name}，"
-                                  f"整改期限为 {due:%Y年%m月%d日}。")
+                                  f"整改期限为 {due:%Y年%m月%d日}")
     rectified = fresh(ticket)
     assert rectified.state == Ticket.State.HANDLING
     assert timezone.localtime(rectified.handle_due_at).date() == due

@@ -130,7 +130,7 @@ def _after_termination(ticket: Ticket, request: TerminationRequest) -> str:
 
 
 def _after_supervise(ticket: Ticket, supervision) -> str:
-    return (f"已就工单 {ticket.number} 发出{supervision.get_form_display()}，{supervision.department.name}须在 "
+    return (f"已就工单 {ticket.number} 发出督办（{supervision.get_form_display()}），{supervision.department.name}须在 "
             f"{timezone.localtime(supervision.due_at):%Y年%m月%d日} 前回复。")
 
 
