@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, department
-from qiyezhijia.testing import browser_login, screenshot
+from qiyezhijia.testing import browser_login, confirm, screenshot
 
 pytestmark = pytest.mark.browser
 

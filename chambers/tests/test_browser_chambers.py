@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from chambers.demo import seed_demo_chambers
 from chambers.models import Activity, RotationEntry
-from qiyezhijia.testing import browser_login, screenshot
+from qiyezhijia.testing import accept_confirmations, browser_login, screenshot
 from tickets.models import Demand
 
 pytestmark = pytest.mark.browser

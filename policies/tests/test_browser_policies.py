@@ -9,7 +9,7 @@ from accounts.models import Enterprise, User
 from enterprises.models import Verification
 from enterprises.tags import set_tag
 from policies.models import Policy, Reach
-from qiyezhijia.testing import browser_login, screenshot
+from qiyezhijia.testing import accept_confirmations, browser_login, screenshot
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai", "viewport": {"width": 1366, "height": 860}}
