@@ -5,6 +5,7 @@ Test code only (imported by conftest.py and test modules); the dependency contra
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from django.contrib.messages import get_messages
@@ -105,3 +106,69 @@ def login_as(page, site, username: str) -> None:
     page.context.clear_cookies()
     browser_login(page, site.url, username)
     expect(page.get_by_test_id("user-identity")).to_be_visible()
+
+
+# --- accessibility (axe-core from npm, package.json) ---------------------------------------------------------------
+AXE_JS = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_FAILING_IMPACTS = ("serious", "critical")
+# Rules not run, each with its reason (none yet: a rule is switched off only with a reason written here).
+AXE_DISABLED_RULES: dict[str, str] = {}
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8") + "\n;void 0;"
+
+
+def axe_violations(page, *, impacts=AXE_FAILING_IMPACTS) -> list[dict]:
+    """Run axe-core (WCAG 2.1 A/AA and best practices) on the page as it is now; the violations of these impacts."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # Not page.add_script_tag: the platform's CSP (script-src 'self') refuses the inline <script> it writes. The
+        # DevTools protocol evaluates the library's source as the browser's own code, which no page policy blocks.
+        page.evaluate(_axe_source())
+    options = {
+        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+        "rules": {rule: {"enabled": False} for rule in AXE_DISABLED_RULES},
+        "resultTypes": ["violations"],
+    }
+    result = page.evaluate("(options) => window.axe.run(document, options)", options)
+    return [v for v in result["violations"] if v.get("impact") in impacts]
+
+
+def axe_report(violations: list[dict], where: str) -> str:
+    """The violations as a person fixing them reads them: rule, impact, help, and each node's selector and summary."""
+    lines = [f"无障碍检查（axe-core）在“{where}”发现 {len(violations)} 类严重问题 / serious or critical violations:"]
+    for v in violations:
+        lines.append(f"- [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:10]:
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"    · {' '.join(map(str, node['target']))} — {summary}")
+            lines.append(f"      {node['html'][:200]}")
+        if len(v["nodes"]) > 10:
+            lines.append(f"    … 另有 {len(v['nodes']) - 10} 处 / {len(v['nodes']) - 10} more")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, where: str = "") -> None:
+    """Fail when axe-core finds a serious or critical violation on the page (UI.md: none on any main page)."""
+    violations = axe_violations(page)
+    assert not violations, axe_report(violations, where or page.url)
+
+
+def accept_confirmations(page) -> None:
+    """Accept each confirmation the page asks (static/js/platform.js's dialog for data-confirm forms), as the person
+    who meant to act: Playwright clicks its confirm button whenever the dialog shows before the next step or check."""
+    page.add_locator_handler(
+        page.get_by_test_id("confirm-dialog"), lambda dialog: dialog.get_by_test_id("confirm-accept").click()
+    )
+
+
+def confirm(page, question: str | None = None) -> None:
+    """Answer the confirmation dialog now (checking its question when given)."""
+    from playwright.sync_api import expect
+
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_be_visible()
+    if question:
+        expect(dialog).to_contain_text(question)
+    dialog.get_by_test_id("confirm-accept").click()

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from accounts.demo import USERS
 from accounts.models import Role
-from qiyezhijia.testing import browser_login, screenshot
+from qiyezhijia.testing import assert_accessible, browser_login, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +45,7 @@ def test_each_role_logs_in_and_sees_its_menu(demo_site, page, role, username):
     for label in EXPECTED_MENU[role]:
         expect(page.get_by_test_id("main-menu")).to_contain_text(label)
     screenshot(page, f"login-{role}-{username}")
+    assert_accessible(page, f"首页（{Role(role).label}）")
     page.get_by_test_id("logout").click()
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
 
@@ -54,6 +55,7 @@ def test_wrong_password_is_explained(demo_site, page):
     expect(page.get_by_test_id("login-error")).to_contain_text("用户名或密码不正确")
     expect(page.get_by_label("用户名")).to_have_value("office")
     screenshot(page, "login-wrong-password")
+    assert_accessible(page, "登录（密码错误）")
 
 
 def test_enterprise_on_a_phone(demo_site, browser):
@@ -63,4 +65,5 @@ def test_enterprise_on_a_phone(demo_site, browser):
     expect(page.get_by_test_id("home-role")).to_have_text("企业用户")
     expect(page.locator("#main").get_by_text("安顺黔中智造装备有限公司")).to_be_visible()
     screenshot(page, "enterprise-phone-home")
+    assert_accessible(page, "企业首页（手机）")
     context.close()

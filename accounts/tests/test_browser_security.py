@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, department
-from qiyezhijia.testing import browser_login, screenshot
+from qiyezhijia.testing import browser_login, confirm, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +31,8 @@ def test_a_locked_account_is_explained_and_the_secadmin_unlocks_it(demo_site, br
     row = admin.get_by_test_id("lockouts").get_by_role("row").filter(has_text="handler_sw")
     expect(row).to_contain_text("已锁定")
     screenshot(admin, "security-lockouts")
-    admin.once("dialog", lambda dialog: dialog.accept())
     row.get_by_role("button", name="解锁").click()
+    confirm(admin, "确定解锁并清除其失败记录？")
     expect(admin.get_by_role("status").or_(admin.get_by_role("alert")).first).to_contain_text("已解锁账号“handler_sw”")
     admin.context.close()
 

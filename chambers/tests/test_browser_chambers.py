@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from chambers.demo import seed_demo_chambers
 from chambers.models import Activity, RotationEntry
-from qiyezhijia.testing import browser_login, screenshot
+from qiyezhijia.testing import accept_confirmations, browser_login, screenshot
 from tickets.models import Demand
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ def test_specialist_records_an_activity_and_registers_its_demand(site, browser):
 
     context = browser.new_context(**DESKTOP)
     page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
+    accept_confirmations(page)
     browser_login(page, site.url, "spec_gsl")
     page.get_by_test_id("main-menu").get_by_role("link", name="商会轮值").click()
     expect(page.get_by_test_id("plan-state")).to_have_text("已发布")

@@ -9,7 +9,7 @@ from accounts.models import Enterprise, User
 from enterprises.models import Verification
 from enterprises.tags import set_tag
 from policies.models import Policy, Reach
-from qiyezhijia.testing import browser_login, screenshot
+from qiyezhijia.testing import accept_confirmations, browser_login, screenshot
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai", "viewport": {"width": 1366, "height": 860}}
@@ -37,7 +37,7 @@ def test_department_publishes_and_the_enterprise_finds_it_with_reasons(site, bro
 
     staff = browser.new_context(**DESKTOP)
     page = staff.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
+    accept_confirmations(page)
     browser_login(page, site.url, "handler_gxj")
     page.get_by_test_id("main-menu").get_by_role("link", name="政策管理").click()
     page.get_by_role("link", name="新建政策").click()

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from qiyezhijia.testing import browser_login, screenshot
+from qiyezhijia.testing import assert_accessible, browser_login, screenshot
 from tickets import workflow
 from tickets.tests.helpers import dispatched_ticket, good_callback
 
@@ -36,6 +36,7 @@ def test_leader_reads_the_dashboard_and_drills_down(demo_site, page, tickets):
     for canvas in ("chart-trend-counts", "chart-trend-rates", "chart-channels", "chart-departments"):
         assert page.evaluate(f"Chart.getChart(document.getElementById('{canvas}')) !== undefined"), canvas
     screenshot(page, "reports-dashboard-leader")
+    assert_accessible(page, "运行看板")
 
     page.get_by_test_id("kpi-tickets_dispatched").click()
     expect(page.get_by_test_id("drill-title")).to_have_text("派发工单")

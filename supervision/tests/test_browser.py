@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from qiyezhijia.testing import login_as, screenshot
+from qiyezhijia.testing import assert_accessible, confirm, login_as, screenshot
 from supervision.models import Supervision
 from tickets import workflow
 
@@ -49,6 +49,7 @@ def test_office_issues_a_written_supervision_prints_the_notice_and_the_departmen
     form.get_by_label("督办情形").select_option(label="可能超期或已超期")
     form.get_by_label("督办事项及要求").fill("请于两个工作日内书面说明消防验收未安排现场查验的原因及具体办结时间。")
     page.get_by_test_id("submit-supervise").click()
+    confirm(page, "督办发出后将通知被督办部门")
     expect(page.get_by_role("status").filter(has_text="发出督办")).to_be_visible()
     supervision = Supervision.objects.get(ticket=ticket)
     item = page.get_by_test_id("supervision-item")
@@ -75,8 +76,6 @@ def test_office_issues_a_written_supervision_prints_the_notice_and_the_departmen
     # The lead department's handler finds it in its 督办 inbox, with the count in the menu, and answers it (an answer
     # is final: the page asks once).
     login_as(page, site, "handler_scjg")
-    asked = []
-    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     expect(page.get_by_test_id("main-menu").get_by_role("link", name=re.compile("^督办回复"))).to_contain_text("1")
     open_menu(page, "督办回复")
     entry = page.get_by_test_id("inbox-item").filter(has_text=supervision.number)
@@ -85,13 +84,14 @@ def test_office_issues_a_written_supervision_prints_the_notice_and_the_departmen
     answer = entry.get_by_role("form", name=f"回复督办 {supervision.number}")
     answer.get_by_label("回复内容").fill("已与消防部门会商，定于本周五开展现场查验，下周三前出具验收意见。")
     answer.get_by_test_id("submit-answer").click()
+    confirm(page, "回复提交后不能修改，确认提交？")
     expect(page.get_by_role("status").filter(has_text="已回复督办")).to_be_visible()
-    assert asked == ["回复提交后不能修改，确认提交？"]
     done = page.get_by_test_id("inbox-item").filter(has_text=supervision.number)
     expect(done.get_by_test_id("answer")).to_contain_text("定于本周五开展现场查验")
     expect(done.get_by_test_id("answer-form")).to_have_count(0)
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "supervision-answered")
+    assert_accessible(page, "督办回复")
 
     # The office sees the answer on its board.
     login_as(page, site, "office")
@@ -102,5 +102,6 @@ def test_office_issues_a_written_supervision_prints_the_notice_and_the_departmen
     expect(row).to_contain_text("定于本周五开展现场查验")
     expect(page.get_by_test_id("count-answered")).to_have_text("1")
     screenshot(page, "supervision-board")
+    assert_accessible(page, "督办管理")
     supervision.refresh_from_db()
     assert supervision.answered_by.username == "handler_scjg"

@@ -64,7 +64,9 @@ def test_office_sees_supervise_and_urge_buttons_and_issues_a_written_supervision
     assert response.status_code == 302 and response.url == reverse("tickets:ticket_detail", args=[ticket.pk])
     supervision = Supervision.objects.get()
     assert (supervision.form, supervision.department, supervision.issued_by) == ("written", lead_handler.department, office_clerk)
-    assert any("发出督办" in m for m in flashed(response))
+    due = timezone.localtime(supervision.due_at)
+    # The message says who must answer, and by when.
+    assert f"已就工单 {ticket.number} 发出督办（书面督办），{lead_handler.department.name}须在 {due:%Y年%m月%d日} 前回复。" in flashed(response)
     page = client.get(response.url).content.decode()
     assert 'data-testid="supervision-item"' in page and supervision.number in page and notice_url(supervision) in page
 

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from qiyezhijia.testing import browser_login, screenshot
+from qiyezhijia.testing import assert_accessible, browser_login, confirm, screenshot
 from tickets import workflow
 from tickets.models import Demand
 from tickets.tests.helpers import register
@@ -88,8 +88,8 @@ def test_enterprise_withdraws_a_demand_after_confirming(site, browser):
     page.get_by_role("link", name="咨询研发费用加计扣除政策").click()
     expect(page.get_by_test_id("demand-number")).to_have_text(demand.number)
     page.get_by_label("撤回原因").fill("已通过12366热线解决")
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="撤回诉求").click()
+    confirm(page, "撤回后不再办理")
     expect(page.get_by_test_id("demand-standing")).to_contain_text("您已撤回该诉求")
     expect(page.get_by_role("button", name="撤回诉求")).to_have_count(0)
     assert Demand.objects.get(pk=demand.pk).state == Demand.State.WITHDRAWN
@@ -116,6 +116,9 @@ def test_specialist_registers_a_hotline_demand(site, page):
     expect(page.get_by_text("统一社会信用代码校验位不正确")).to_be_visible()
     expect(page.get_by_label("标题")).to_have_value("技改项目申报材料咨询")
     screenshot(page, "register-form-error")
+    assert_accessible(page, "登记表单（有错误）")
+    # After the refused submit the focus is on what to fix.
+    expect(page.get_by_label("统一社会信用代码")).to_be_focused()
     page.get_by_label("统一社会信用代码").fill("91520400MA6J2K3L4K")
     page.get_by_role("button", name="登记").click()
     demand = Demand.objects.get(external_ref="12345-2026-000123")

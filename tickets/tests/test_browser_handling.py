@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
-from qiyezhijia.testing import browser_login, login_as, screenshot
+from qiyezhijia.testing import accept_confirmations, assert_accessible, browser_login, confirm, login_as, screenshot
 from tickets import workflow
 from tickets.models import Callback, Rating, SamplingBatch, Ticket
 
@@ -34,7 +34,7 @@ def pdf(tmp_path):
 
 @pytest.fixture
 def page(page):
-    page.on("dialog", lambda dialog: dialog.accept())  # final acts confirm once
+    accept_confirmations(page)  # final acts confirm once
     return page
 
 
@@ -137,6 +137,7 @@ def test_a_returned_ticket_is_reviewed_rectified_closed_again_and_archived(site,
     login_as(page, site, "handler_scjg")
     go_to_ticket(page, open_from_queue(page, "办理中", ticket, "inbox-row"), ticket)
     expect_state(page, "办理中")
+    assert_accessible(page, "工单页（牵头部门）")
     actions = page.get_by_test_id("actions")
     for label in ("办结", "添加协办部门", "申请延期", "申请终止办理"):
         expect(actions.get_by_role("button", name=label, exact=True)).to_be_visible()
@@ -150,10 +151,14 @@ def test_a_returned_ticket_is_reviewed_rectified_closed_again_and_archived(site,
     expect(row).to_contain_text("尚未回访")
     expect(row).to_contain_text("剩余")
     screenshot(page, "office-callback-queue")
+    assert_accessible(page, "待回访")
     go_to_ticket(page, row, ticket)
     office_calls_back(page, satisfaction="不满意", consistent="否", meets_standard="是",
                       note="企业称许可证信息仍显示旧地址，与办结信息不一致。")
     expect_state(page, "办理中")
+    # The message says what happened next: returned to whom, and until when.
+    new_due = timezone.localtime(Ticket.objects.get(pk=ticket.pk).handle_due_at)
+    expect_flash(page, f"工单已退回市市场监督管理局重新办理，新的办理期限为 {new_due:%Y年%m月%d日}")
     callbacks = page.get_by_test_id("callbacks")
     expect(callbacks).to_contain_text("与办结信息不一致")
     expect(callbacks).to_contain_text("退回重办")
@@ -184,7 +189,7 @@ def test_a_returned_ticket_is_reviewed_rectified_closed_again_and_archived(site,
     top(page)
     screenshot(page, "handling-review")
     page.get_by_test_id("submit-review").click()
-    expect_flash(page, "已作出工单")
+    expect_flash(page, f"责令整改，工单 {ticket.number} 已退回市市场监督管理局，整改期限为 {rectify_by:%Y年%m月%d日}")
     expect_state(page, "办理中")
     expect(page.get_by_test_id("running-due").locator(".due")).to_have_attribute(
         "title", f"办理期限：{rectify_by:%Y-%m-%d} 23:59"
@@ -235,7 +240,7 @@ def test_the_office_approves_a_termination_the_lead_requested(site, page):
     choose(form, "是否同意", "是")
     form.get_by_label("审批意见").fill("经核实确无法联系，同意终止。")
     page.get_by_test_id("submit-decide_termination").click()  # confirmed in the dialog
-    expect_flash(page, "已审批工单")
+    expect_flash(page, f"已同意终止办理，工单 {ticket.number} 已终止，不再办理")
     expect_state(page, "已终止")
     expect_no_actions(page)
     expect(page.get_by_text("终止申请（已同意）")).to_be_visible()
@@ -271,7 +276,7 @@ def test_an_approved_extension_moves_the_handling_due(site, page):
     form = action_form(page, "审批延期申请")
     choose(form, "是否同意", "是")
     page.get_by_test_id("submit-decide_extension").click()
-    expect_flash(page, "已审批工单")
+    expect_flash(page, f"已同意工单 {ticket.number} 延期，新的办理期限为 {committed:%Y年%m月%d日}")
     expect(due).to_have_attribute("title", f"办理期限：{committed:%Y-%m-%d} 23:59")
     expect(page.get_by_text("延期申请（已同意）")).to_be_visible()
     expect(page.get_by_test_id("action-decide_extension")).to_have_count(0)
@@ -298,11 +303,13 @@ def test_the_enterprise_reads_the_result_and_rates_it(site, browser, page):
     expect(mobile.get_by_test_id("demand-result")).to_contain_text("许可证已于11月25日核发")
     mobile.get_by_role("link", name="查看办理结果并评价").click()
     expect(mobile.get_by_test_id("closure")).to_contain_text("许可证已于11月25日核发")
+    assert_accessible(mobile, "企业看到的工单页（手机）")
     mobile.get_by_test_id("action-rate").click()
     form = action_form(mobile, "评价办理结果")
     choose(form, "您对办理结果是否满意", "满意")
     form.get_by_label("评价（可不填）").fill("办理很快，窗口人员态度好。")
     mobile.get_by_test_id("submit-rate").click()
+    confirm(mobile, "评价提交后不能修改")
     expect_flash(mobile, "感谢您的评价")
     expect(mobile.get_by_test_id("rating")).to_contain_text("满意——办理很快，窗口人员态度好。")
     expect(mobile.get_by_test_id("action-rate")).to_have_count(0)

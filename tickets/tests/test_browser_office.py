@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from qiyezhijia.testing import login_as, screenshot
+from qiyezhijia.testing import assert_accessible, confirm, login_as, screenshot
 from tickets import workflow
 from tickets.models import Ticket
 
@@ -48,6 +48,7 @@ def test_office_triages_a_demand_and_the_lead_signs_it(demo_site, page):
     row = page.get_by_test_id("triage-row").filter(has_text=demand.number)
     expect(row).to_contain_text("市市场监督管理局")  # the suggested lead
     screenshot(page, "triage-queue")
+    assert_accessible(page, "待研判诉求")
 
     row.get_by_role("link", name=demand.title).click()
     expect(page.get_by_role("heading", name=re.compile("研判诉求"))).to_be_visible()
@@ -76,6 +77,7 @@ def test_office_triages_a_demand_and_the_lead_signs_it(demo_site, page):
     expect(page.get_by_test_id("action-close")).to_be_visible()
     expect(page.get_by_test_id("action-sign")).to_have_count(0)
     screenshot(page, "ticket-detail-handling")
+    assert_accessible(page, "工单页（办理中）")
 
 
 def test_an_objection_is_reassigned_by_the_office(demo_site, page):
@@ -103,6 +105,7 @@ def test_an_objection_is_reassigned_by_the_office(demo_site, page):
     page.evaluate("window.scrollTo(0, 0)")  # a full-page capture shows the sticky top bar where the viewport is
     screenshot(page, "ticket-detail-reassign")
     page.get_by_test_id("submit-reassign").click()
+    confirm(page, "重新派单后由所选部门牵头办理")
     expect(page.get_by_role("status").filter(has_text="已重新派至国家税务总局安顺市税务局")).to_be_visible()
     expect(page.get_by_test_id("lead-department")).to_have_text("国家税务总局安顺市税务局")
 
@@ -132,6 +135,7 @@ def test_a_referred_dispute_is_decided_by_the_government(demo_site, page):
     expect(lead).to_be_visible()  # opened by the row's link
     lead.select_option(label="市自然资源局")
     page.get_by_test_id("submit-decide_lead").click()
+    confirm(page, "确定后由所选部门牵头办理")
     expect(page.get_by_test_id("ticket-state")).to_have_text("待签收")
     expect(page.get_by_test_id("lead-department")).to_have_text("市自然资源局")
 

@@ -69,7 +69,7 @@ def test_the_close_form_is_multipart_and_confirms(client, office_clerk, lead_han
     form = re.search(rf'<form[^>]*action="{action_url(ticket, "close")}"[^>]*>', body)
     assert form is not None
     assert 'enctype="multipart/form-data"' in form.group(0)
-    assert 'data-confirm="确认办结？办结后将进入回访。"' in form.group(0)
+    assert 'data-confirm="确认办结？办结后不能修改办理结果，工单将进入回访。"' in form.group(0)
     assert 'type="file"' in body and 'name="close-files"' in body and "multiple" in body
     # Forms without files stay url-encoded.
     extension = re.search(rf'<form[^>]*action="{action_url(ticket, "request_extension")}"[^>]*>', body)
@@ -105,7 +105,8 @@ def test_request_and_approve_an_extension_moves_the_handling_due(client, decoy, 
     request_ = ExtensionRequest.objects.get(ticket=ticket)
     assert request_.state == "pending" and request_.due_date == committed
     client.force_login(office_clerk)
-    assert_done(post(client, ticket, "decide_extension", approve="yes", note="同意"), ticket, "已审批工单")
+    assert_done(post(client, ticket, "decide_extension", approve="yes", note="同意"), ticket,
+                f"已同意工单 {ticket.number} 延期，新的办理期限为 {committed:%Y年%m月%d日}")
     request_.refresh_from_db()
     assert request_.state == "approved"
     assert timezone.localtime(fresh(ticket).handle_due_at).date() == committed
@@ -115,7 +116,8 @@ def test_a_refused_extension_keeps_the_due(client, decoy, office_clerk, lead_han
     ticket = pending_extension(office_clerk, lead_handler)
     due = fresh(ticket).handle_due_at
     client.force_login(office_clerk)
-    assert_done(post(client, ticket, "decide_extension", approve="no", note="可按期办结"), ticket, "已审批工单")
+    assert_done(post(client, ticket, "decide_extension", approve="no", note="可按期办结"), ticket,
+                f"已不同意工单 {ticket.number} 延期，办理期限仍为 {timezone.localtime(due):%Y年%m月%d日}")
     assert ExtensionRequest.objects.get(ticket=ticket).state == "rejected"
     assert fresh(ticket).handle_due_at == due
 
@@ -128,7 +130,8 @@ def test_request_and_approve_a_termination(client, decoy, office_clerk, lead_han
     assert TerminationRequest.objects.get(ticket=ticket).state == "pending"
     assert fresh(ticket).state == Ticket.State.HANDLING
     client.force_login(office_clerk)
-    assert_done(post(client, ticket, "decide_termination", approve="yes", note=""), ticket, "已审批工单")
+    assert_done(post(client, ticket, "decide_termination", approve="yes", note=""), ticket,
+                f"已同意终止办理，工单 {ticket.number} 已终止，不再办理。")
     assert fresh(ticket).state == Ticket.State.TERMINATED
 
 
@@ -148,7 +151,7 @@ def test_a_good_callback_archives(client, decoy, request, office_clerk, lead_han
     client.force_login(request.getfixturevalue(who))
     response = post(client, ticket, "callback", reached="yes", satisfaction="satisfied", consistent="yes",
                     meets_standard="yes", note="企业表示满意")
-    assert_done(response, ticket, "已记录工单")
+    assert_done(response, ticket, f"已记录工单 {ticket.number} 的回访，工单已归档。")
     assert fresh(ticket).state == Ticket.State.ARCHIVED
     assert Callback.objects.get(ticket=ticket).satisfaction == "satisfied"
 
@@ -158,15 +161,18 @@ def test_an_inconsistent_callback_returns_for_rework(client, decoy, office_clerk
     client.force_login(office_clerk)
     response = post(client, ticket, "callback", reached="yes", satisfaction="unsatisfied", consistent="no",
                     meets_standard="yes", note="企业称未办理")
-    assert_done(response, ticket, "已记录工单")
     returned_ = fresh(ticket)
     assert returned_.state == Ticket.State.HANDLING and returned_.rework_count == 1
+    # The message says what happens next: back to which department, and the new due.
+    assert_done(response, ticket, f"已记录工单 {ticket.number} 的回访。工单已退回{returned_.lead_department.name}重新办理，"
+                                  f"新的办理期限为 {timezone.localtime(returned_.handle_due_at):%Y年%m月%d日}")
 
 
 def test_an_unreached_callback_is_recorded_and_keeps_the_ticket_closed(client, decoy, office_clerk, lead_handler):
     ticket = closed_ticket(office_clerk, lead_handler)
     client.force_login(office_clerk)
-    assert_done(post(client, ticket, "callback", reached="no", note="上午十点拨打无人接听"), ticket, "已记录工单")
+    assert_done(post(client, ticket, "callback", reached="no", note="上午十点拨打无人接听"), ticket,
+                "未联系上企业，工单仍在待回访，请再次联系。")
     assert fresh(ticket).state == Ticket.State.CLOSED
     assert not Callback.objects.get(ticket=ticket).reached
 
@@ -184,7 +190,8 @@ def test_review_orders_rectification_with_a_due_date(client, decoy, office_clerk
     due = timezone.localdate() + timedelta(days=10)
     client.force_login(office_clerk)
     response = post(client, ticket, "review", outcome="rectify", opinion="请重新核实后答复", due_date=due.isoformat())
-    assert_done(response, ticket, "已作出工单")
+    assert_done(response, ticket, f"已作出复查复核结论：责令整改，工单 {ticket.number} 已退回{ticket.lead_department.name}，"
+                                  f"整改期限为 {due:%Y年%m月%d日}")
     rectified = fresh(ticket)
     assert rectified.state == Ticket.State.HANDLING
     assert timezone.localtime(rectified.handle_due_at).date() == due
@@ -195,7 +202,7 @@ def test_review_upheld_archives(client, decoy, office_clerk, lead_handler):
     ticket = in_review(office_clerk, lead_handler)
     client.force_login(office_clerk)
     response = post(client, ticket, "review", outcome="upheld", opinion="办结结果符合政策", due_date="")
-    assert_done(response, ticket, "已作出工单")
+    assert_done(response, ticket, f"已作出复查复核结论：维持工单 {ticket.number} 的办结结果，工单已归档。")
     assert fresh(ticket).state == Ticket.State.ARCHIVED
 
 
@@ -325,3 +332,30 @@ def test_actions_are_post_only(client, office_clerk, lead_handler, action):
     assert client.get(action_url(ticket, action)).status_code == 405
 
 
+
+
+# --- confirmations: every final act asks once (marked in one place, the ACTIONS spec) -------------------------------------
+FINAL_ACTS = {"sign", "reassign", "decide_lead", "close", "decide_extension", "request_termination", "decide_termination",
+              "escalate", "callback", "review", "supervise", "special_supervise", "rate"}
+
+
+def test_the_final_acts_are_the_ones_that_confirm():
+    from tickets.views.tickets import ACTIONS
+
+    assert {name for name, action in ACTIONS.items() if action.confirm} == FINAL_ACTS
+
+
+@pytest.mark.parametrize(("state", "who", "action"), [
+    ("closed", "office_clerk", "callback"),
+    ("handling", "lead_handler", "request_termination"),
+    ("handling", "lead_handler", "close"),
+])
+def test_the_ticket_page_asks_before_a_final_act(client, request, office_clerk, lead_handler, state, who, action):
+    from tickets.views.tickets import ACTIONS
+
+    make = closed_ticket if state == "closed" else handling_ticket
+    ticket = make(office_clerk, lead_handler)
+    client.force_login(request.getfixturevalue(who))
+    body = client.get(detail_url(ticket)).content.decode()
+    form = re.search(rf'<form[^>]*action="{action_url(ticket, action)}"[^>]*>', body, re.S)
+    assert form is not None and f'data-confirm="{ACTIONS[action].confirm}"' in form.group(0)

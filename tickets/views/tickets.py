@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
@@ -58,6 +59,7 @@ from tickets.models import (
     TicketCoDepartment,
     TicketEvent,
 )
+from tickets.models.handling import Decision
 from tickets.selectors import objection_duties, ticket_for_user, tickets_visible_to
 from tickets.workflow.collab import assignable, may_assign
 
@@ -74,9 +76,13 @@ class Action:
     form_class: type[forms.Form]
     perform: Callable  # the workflow function, called as perform(actor=…, ticket=…, **form.workflow_kwargs())
     label: str
-    success: str  # formatted with the ticket
+    # What the person is told afterwards: a text formatted with the ticket, or, when what happens next depends on the
+    # answers (returned for rework, a new due date), a function (ticket, what the act returned) -> text.
+    success: str | Callable[[Ticket, object], str]
     icon: str = "check2-circle"
     style: str = "primary"
+    # A final act (it cannot be undone, or it decides the ticket's course) asks this question once before it is sent,
+    # after the form passed the browser's checks (static/js/platform.js). This is the one place that marks them.
     confirm: str = ""
     who: Callable | None = None  # (ticket, user) -> bool: role and department (403 when false)
     when: Callable | None = None  # (ticket, user) -> bool: state and preconditions (a message when false)
@@ -92,6 +98,50 @@ class Action:
             return can_proceed(getattr(ticket, self.transition))
         return self.when(ticket, user)
 
+    def message(self, ticket: Ticket, result) -> str:
+        return self.success(ticket, result) if callable(self.success) else self.success.format(ticket=ticket)
+
+
+def _handle_due(ticket: Ticket) -> str:
+    if ticket.handle_due_at is None:
+        return "未定"
+    due = f"{timezone.localtime(ticket.handle_due_at):%Y年%m月%d日}"
+    return f"{due}（暂定，待工作日历确认）" if ticket.handle_due_provisional else due
+
+
+def _after_callback(ticket: Ticket, callback: Callback) -> str:
+    if not callback.reached:
+        return f"已记录工单 {ticket.number} 的回访：未联系上企业，工单仍在待回访，请再次联系。"
+    if callback.returned:
+        return (f"已记录工单 {ticket.number} 的回访。工单已退回{ticket.lead_department.name}重新办理，"
+                f"新的办理期限为 {_handle_due(ticket)}。")
+    return f"已记录工单 {ticket.number} 的回访，工单已归档。"
+
+
+def _after_extension(ticket: Ticket, request: ExtensionRequest) -> str:
+    if request.state == Decision.APPROVED:
+        return f"已同意工单 {ticket.number} 延期，新的办理期限为 {_handle_due(ticket)}。"
+    return f"已不同意工单 {ticket.number} 延期，办理期限仍为 {_handle_due(ticket)}。"
+
+
+def _after_termination(ticket: Ticket, request: TerminationRequest) -> str:
+    if ticket.state == Ticket.State.TERMINATED:
+        return f"已同意终止办理，工单 {ticket.number} 已终止，不再办理。"
+    return (f"已不同意终止，工单 {ticket.number} 由{ticket.lead_department.name}继续办理，"
+            f"办理期限为 {_handle_due(ticket)}。")
+
+
+def _after_supervise(ticket: Ticket, supervision) -> str:
+    return (f"已就工单 {ticket.number} 发出督办（{supervision.get_form_display()}），{supervision.department.name}须在 "
+            f"{timezone.localtime(supervision.due_at):%Y年%m月%d日} 前回复。")
+
+
+def _after_review(ticket: Ticket, review) -> str:
+    if ticket.state == Ticket.State.ARCHIVED:
+        return f"已作出复查复核结论：维持工单 {ticket.number} 的办结结果，工单已归档。"
+    return (f"已作出复查复核结论：责令整改，工单 {ticket.number} 已退回{ticket.lead_department.name}，"
+            f"整改期限为 {_handle_due(ticket)}。")
+
 
 ACTIONS: dict[str, Action] = {
     "sign": Action("sign", SignForm, workflow.ticket_sign, "签收", "已签收工单 {ticket.number}，办理期限开始计算。",
@@ -100,14 +150,16 @@ ACTIONS: dict[str, Action] = {
                      "已对工单 {ticket.number} 提出办理异议，等待联合服务办公室协调。", icon="signpost-split",
                      style="outline-secondary"),
     "reassign": Action("reassign", ReassignForm, workflow.ticket_reassign, "重新派单",
-                       "工单 {ticket.number} 已重新派至{ticket.lead_department.name}。", icon="send"),
+                       "工单 {ticket.number} 已重新派至{ticket.lead_department.name}，等待其签收。", icon="send",
+                       confirm="重新派单后由所选部门牵头办理，原牵头部门不再办理。确认重新派单？"),
     "refer_to_government": Action("refer_to_government", ReferForm, workflow.ticket_refer_to_government,
                                   "报请政府确定牵头部门", "工单 {ticket.number} 已报请政府确定牵头部门。", icon="bank",
                                   style="outline-secondary"),
     "decide_lead": Action("decide_lead", DecideLeadForm, workflow.ticket_decide_lead, "确定牵头部门",
-                          "已确定由{ticket.lead_department.name}牵头办理工单 {ticket.number}。", icon="check2-square"),
+                          "已确定由{ticket.lead_department.name}牵头办理工单 {ticket.number}，等待其签收。",
+                          icon="check2-square", confirm="确定后由所选部门牵头办理，不能再提出异议。确认？"),
     "close": Action("close", CloseForm, workflow.ticket_close, "办结", "工单 {ticket.number} 已办结，办理结果已告知企业，等待回访。",
-                    icon="check2-all", confirm="确认办结？办结后将进入回访。"),
+                    icon="check2-all", confirm="确认办结？办结后不能修改办理结果，工单将进入回访。"),
     "add_co_department": Action(None, AddCoDepartmentForm, workflow.ticket_add_co_department, "添加协办部门",
                                 "已为工单 {ticket.number} 添加协办部门。", icon="people", style="outline-primary",
                                 who=rules.is_lead_handler, when=rules.ticket_handling),
@@ -118,31 +170,35 @@ ACTIONS: dict[str, Action] = {
     "request_extension": Action(None, RequestExtensionForm, workflow.ticket_request_extension, "申请延期",
                                 "已提交延期申请，等待联合服务办公室审批。", icon="calendar-plus", style="outline-secondary",
                                 who=rules.is_lead_handler, when=rules.pending_request("extensions", False)),
-    "decide_extension": Action(None, DecideForm, workflow.ticket_decide_extension, "审批延期申请",
-                               "已审批工单 {ticket.number} 的延期申请。", icon="calendar-check",
+    "decide_extension": Action(None, DecideForm, workflow.ticket_decide_extension, "审批延期申请", _after_extension,
+                               icon="calendar-check", confirm="审批结果提交后不能修改，并将通知牵头部门。确认提交？",
                                who=rules.is_region_office, when=rules.pending_request("extensions", True)),
     "request_termination": Action(None, RequestTerminationForm, workflow.ticket_request_termination, "申请终止办理",
-                                  "已提交终止办理申请，等待联合服务办公室审批。", icon="slash-circle",
+                                  "已提交终止办理申请，等待联合服务办公室审批；审批前工单继续办理，办理期限不变。", icon="slash-circle",
+                                  confirm="终止办理申请提交后不能撤回，将由联合服务办公室审批。确认申请终止办理？",
                                   style="outline-danger", who=rules.is_lead_handler, when=rules.pending_request("terminations", False)),
-    "decide_termination": Action(None, DecideForm, workflow.ticket_decide_termination, "审批终止申请",
-                                 "已审批工单 {ticket.number} 的终止申请。", icon="slash-circle",
-                                 confirm="同意终止后工单将不再办理，确认提交审批结果？",
+    "decide_termination": Action(None, DecideForm, workflow.ticket_decide_termination, "审批终止申请", _after_termination,
+                                 icon="slash-circle", confirm="同意终止后工单将不再办理；审批结果提交后不能修改。确认提交？",
                                  who=rules.is_region_office, when=rules.pending_request("terminations", True)),
     "escalate": Action("escalate", EscalateTicketForm, workflow.ticket_escalate, "提级办理",
                        "工单 {ticket.number} 已提级办理。", icon="arrow-up-circle", style="outline-secondary",
                        confirm="提级后本级不再办理该工单，确认提级？"),
-    "callback": Action("archive_after_callback", CallbackForm, workflow.ticket_callback, "记录回访",
-                       "已记录工单 {ticket.number} 的回访。", icon="telephone"),
+    "callback": Action("archive_after_callback", CallbackForm, workflow.ticket_callback, "记录回访", _after_callback,
+                       icon="telephone",
+                       confirm="回访结果提交后不能修改：满意且办结信息一致、符合标准的工单将归档，否则退回牵头部门重新办理。确认提交？"),
     "request_review": Action("request_review", RequestReviewForm, workflow.ticket_request_review, "申请复查复核",
                              "已提出复查复核建议，等待联合服务办公室研判。", icon="clipboard-check", style="outline-secondary"),
-    "review": Action("uphold_review", ReviewForm, workflow.ticket_review, "作出复查复核结论",
-                     "已作出工单 {ticket.number} 的复查复核结论。", icon="clipboard-check"),
+    "review": Action("uphold_review", ReviewForm, workflow.ticket_review, "作出复查复核结论", _after_review,
+                     icon="clipboard-check",
+                     confirm="复查复核结论提交后不能修改：维持将归档工单，责令整改将退回牵头部门。确认提交？"),
     "urge": Action(None, UrgeForm, supervision.ticket_urge, "催办", "已催办{ticket.lead_department.name}。", icon="bell",
                    style="outline-warning", who=supervision.may_urge, when=rules.ticket_open),
-    "supervise": Action(None, SuperviseForm, supervision.ticket_supervise, "督办", "已就工单 {ticket.number} 发出督办。",
-                        icon="megaphone", style="outline-danger", who=rules.is_region_office, when=rules.ticket_open),
-    "special_supervise": Action(None, SpecialSuperviseForm, supervision.ticket_supervise, "专项督办（一事一议）",
-                                "已就工单 {ticket.number} 发出专项督办。", icon="megaphone", style="outline-danger",
+    "supervise": Action(None, SuperviseForm, supervision.ticket_supervise, "督办", _after_supervise,
+                        icon="megaphone", style="outline-danger", confirm="督办发出后将通知被督办部门，不能撤回。确认发出督办？",
+                        who=rules.is_region_office, when=rules.ticket_open),
+    "special_supervise": Action(None, SpecialSuperviseForm, supervision.ticket_supervise, "专项督办（一事一议）", _after_supervise,
+                                icon="megaphone", style="outline-danger",
+                                confirm="专项督办发出后将通知被督办部门，不能撤回。确认发出专项督办？",
                                 who=rules.is_region_government, when=rules.ticket_open),
     # 承办人 (tickets.workflow.collab): a handler of the lead department takes the ticket or hands it to a colleague.
     "take": Action(None, TakeForm, workflow.ticket_take, "我来办", "您已成为工单 {ticket.number} 的承办人。",
@@ -152,6 +208,7 @@ ACTIONS: dict[str, Action] = {
                      "工单 {ticket.number} 的承办人已改为{ticket.assignee}。", icon="person-gear",
                      style="outline-primary", who=may_assign, when=assignable),
     "rate": Action(None, RateForm, workflow.ticket_rate, "评价办理结果", "感谢您的评价。", icon="star",
+                   confirm="评价提交后不能修改，确认提交？",
                    who=rules.is_rater, when=rules.may_rate_now, enterprise=True),
 }
 
@@ -329,7 +386,7 @@ def ticket_action(request, pk: int, action: str):
     if not form.is_valid():
         return _render_ticket(request, ticket, bound=(action, form))
     try:
-        spec.perform(actor=user, ticket=ticket, **form.workflow_kwargs())
+        result = spec.perform(actor=user, ticket=ticket, **form.workflow_kwargs())
     except ValidationError as exc:
         apply_errors(form, exc)
         return _render_ticket(request, ticket_for_user(user, pk), bound=(action, form))
@@ -338,7 +395,7 @@ def ticket_action(request, pk: int, action: str):
         return redirect("tickets:ticket_detail", pk=pk)
     # Workflow functions return what they created (a ticket, a request, a callback …): read the ticket afresh.
     ticket = Ticket.objects.select_related("lead_department", "assignee").get(pk=pk)
-    messages.success(request, spec.success.format(ticket=ticket))
+    messages.success(request, spec.message(ticket, result))
     return redirect("tickets:ticket_detail", pk=pk)
 
 
