@@ -24,9 +24,11 @@ def home(request):
         context = enterprise_home(user)
         context["notifications"] = notification_panels.workbench_panels(user, windows=windows)[0]
         return render(request, "workbench/enterprise.html", context)
+    today = timezone.localdate(windows.now)
     context = {
         "panels": panels_for(user, windows=windows),
         "queue_links": queue_links(user),
-        "today": timezone.localdate(windows.now),
+        "today": today,
+        "weekday": "一二三四五六日"[today.weekday()],
     }
     return render(request, "workbench/home.html", context)
