@@ -9,7 +9,11 @@ from django.urls import reverse
 from accounts.models import Role
 from accounts.roles import SUPERVISION_ANSWERERS
 from core.workbench import Panel
-from supervision.selectors import RELATED, awaiting_answer_from, awaiting_answer_in_region
+from supervision.selectors import (
+    RELATED,
+    awaiting_answer_from,
+    awaiting_answer_in_region,
+)
 
 ROWS = 5
 ORDER = 30

@@ -4,17 +4,20 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-from django.urls import reverse
-from django.utils import timezone
 import time_machine
+from django.urls import reverse
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory, department
 from notifications.models import Notification
 from tickets import workflow
 from tickets.tests.handling_states import enterprise_ticket, pending_extension
-from tickets.tests.helpers import closed_ticket, dispatched_ticket, handling_ticket, register
+from tickets.tests.helpers import (
+    closed_ticket,
+    dispatched_ticket,
+    handling_ticket,
+    register,
+)
 
 HOME = reverse("accounts:home")
 SH = ZoneInfo("Asia/Shanghai")
@@ -42,7 +45,7 @@ def test_a_handler_sees_its_departments_tickets_grouped_by_due(client, office_cl
     assert elsewhere.number not in html  # never wider than the inbox
     assert 'data-testid="home-role">涉企服务工作人员' in html
     # The queues with their counts and links.
-    assert re.search(r'href="/inbox/".*?待签收.*?1', html, re.S)
+    assert re.search(r'href="/inbox/".*?待签收.*?1', html, re.DOTALL)
 
 
 def group(html, code):

@@ -8,7 +8,12 @@ from django.urls import reverse
 from notifications.models import Notification
 from supervision.services import ticket_supervise
 from tickets.tests.handling_states import enterprise_ticket
-from tickets.tests.helpers import closed_ticket, dispatched_ticket, handling_ticket, register
+from tickets.tests.helpers import (
+    closed_ticket,
+    dispatched_ticket,
+    handling_ticket,
+    register,
+)
 
 HOME = reverse("accounts:home")
 # Pinned: the session and user, the menu's counts, the queues' counts, then each panel's few reads.
