@@ -124,3 +124,20 @@ def test_the_enterprise_home_leads_with_the_submit_button_and_its_tasks(client, 
 def test_home_is_get_only(client, lead_handler):
     client.force_login(lead_handler)
     assert client.post(HOME).status_code == 405
+
+
+def test_a_supervisor_follows_its_own_registrations(client, office_clerk):
+    supervisor = UserFactory(role=Role.SUPERVISOR, department=department("anshun-zwfw"))
+    mine = register(supervisor, channel="supervisor", title="特约监督发现的问题")
+    others = register(office_clerk, title="别人登记的诉求")
+    _response, html = page(client, supervisor)
+    assert mine.number in section(html, "own") and others.number not in html
+    assert 'data-testid="panel-due"' not in html and 'data-testid="queue-links"' not in html
+
+
+def test_the_account_page_keeps_the_account_details(client, office_clerk):
+    client.force_login(office_clerk)
+    html = client.get(reverse("accounts:account")).content.decode()
+    assert office_clerk.username in html and "派单，处理办理异议" in html
+    client.logout()
+    assert client.get(reverse("accounts:account"))["Location"].startswith(reverse("accounts:login"))
