@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import LoginForm, PasswordChangeForm
 from accounts.login_names import lockout_name
-from accounts.models import Role
 from accounts.navigation import CAPABILITIES
 from accounts.passwords import MAX_AGE, password_set
 from core.ratelimit import RateLimit, client_ip, too_many_requests
@@ -39,13 +38,12 @@ class LogoutView(auth_views.LogoutView):
 
 @require_GET
 @login_required
-def home(request):
-    if request.user.role == Role.LEADER:
-        # A leader's home is the dashboard (SPEC §1: read-only dashboards of its region).
-        return redirect("reports:dashboard")
+def account(request):
+    """The person's account details and what the role may do (SPEC §1). `/` itself is the person's home, which the
+    composition root answers with the workbench (qiyezhijia.views.root, workbench.views); `accounts:home` names it."""
     return render(
         request,
-        "accounts/home.html",
+        "accounts/account.html",
         {"capabilities": CAPABILITIES.get(request.user.role, [])},
     )
 

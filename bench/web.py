@@ -711,6 +711,10 @@ def pages() -> list[Page]:
     submit_fields = {"content": "企业在线提交的性能测试诉求：厂房周边道路破损，影响货车通行，希望尽快维修。",
                      "domain": "market", "requester_name": "刘晓燕", "requester_phone": "13985300001"}
     return [
+        # The workbench (issue 15): what waits for the department / the office, by due; the enterprise's home.
+        Page("工作台（部门）/", "handler_scjg", "/", html(contains=["工作台", "本部门待办工单"])),
+        Page("工作台（联合服务办公室）/", "office", "/", html(contains=["工作台", "待研判诉求", "待办工单"])),
+        Page("企业首页 /", "ent", "/", html(contains=["我要反映诉求", "需要您处理"])),
         Page("部门收件箱 /inbox/", "handler_scjg", "/inbox/", rows_or_empty(
             scjg_tickets.filter(state="dispatched").exists(),
             html(contains=["本部门工单 · 待签收"], pattern=TICKET_NUMBER), "没有待签收的工单"), budget=LIST_MS),

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "reports",
     "sso",
     "portal",
+    "workbench",
 ]
 
 MIDDLEWARE = [

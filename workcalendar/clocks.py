@@ -8,7 +8,7 @@ instant has passed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -80,3 +80,38 @@ def due_status(clock: Clock | None, *, now: datetime | None = None, warn_days: i
     else:
         text = f"剩余 {working_days_between(now, clock.due)} 个工作日"
     return DueStatus(level, text, clock.due, clock.provisional)
+
+
+@dataclass(frozen=True)
+class DueWindows:
+    """The bounds a workbench groups running dues by: overdue before `now`, due today up to `today_end`, due this
+    (calendar) week up to `week_end` (Sunday's end, local time), later after that."""
+
+    now: datetime
+    today_end: datetime
+    week_end: datetime
+
+    def bucket(self, due: datetime | None) -> str:
+        if due is None:
+            return "later"
+        if due < self.now:
+            return "overdue"
+        if due <= self.today_end:
+            return "today"
+        if due <= self.week_end:
+            return "week"
+        return "later"
+
+
+DUE_BUCKETS = (("overdue", "已超期"), ("today", "今日到期"), ("week", "本周到期"), ("later", "以后到期"))
+
+
+def due_windows(now: datetime | None = None) -> DueWindows:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    year, week, _weekday = today.isocalendar()
+    return DueWindows(
+        now=now,
+        today_end=workdays.end_of_working_day(today).due,
+        week_end=workdays.end_of_working_day(date.fromisocalendar(year, week, 7)).due,
+    )

@@ -46,7 +46,9 @@ def test_login_then_home_shows_who_you_are(client, lead_handler):
     body = client.get(reverse("accounts:home")).content.decode()
     assert "涉企服务工作人员" in body
     assert "市市场监督管理局" in body
-    assert "签收或提出办理异议" in body
+    assert "本部门待办工单" in body  # the workbench (issue 15); what the role may do is on the account page
+    account = client.get(reverse("accounts:account")).content.decode()
+    assert "签收或提出办理异议" in account and lead_handler.username in account
 
 
 def test_a_visitor_gets_the_public_portal_and_a_staff_page_requires_login(client):
@@ -112,4 +114,4 @@ def test_enterprise_menu_is_minimal(client, enterprise_user):
     menu = body.split('data-testid="main-menu"')[1].split("</ul>")[0]
     assert "首页" in menu and "API 文档" not in menu
     assert enterprise_user.enterprise.name in body
-    assert "在线提交本企业的诉求" in body
+    assert "我要反映诉求" in body  # the enterprise's home leads with it (issue 15)

@@ -55,11 +55,15 @@ def awaiting(online, office_clerk):
 # --- the enterprise's status page -----------------------------------------------------------------------------------
 def test_enterprise_reads_where_a_new_demand_stands(client, enterprise_user, online):
     client.force_login(enterprise_user)
-    response = client.get(detail(online))
+    with time_machine.travel(datetime(2026, 9, 18, 11, 0, tzinfo=SH), tick=False):
+        response = client.get(detail(online))
     assert response.status_code == 200
     assert [t.name for t in response.templates][0] == "tickets/demand_detail_enterprise.html"
     html = response.content.decode()
     assert "联合服务办公室正在研判，预计在9月20日（周日）前完成" in html
+    # Once that day has passed the page no longer promises it (issue 15).
+    later = client.get(detail(online)).content.decode()
+    assert "原预计在9月20日（周日）前完成，目前仍在研判中" in later and "预计在9月20日（周日）前完成。" not in later
     assert online.number in html and "厂房消防验收排期过长" in html
     assert "撤回诉求" in html and 'data-confirm="确定撤回诉求 ' in html
     assert 'data-testid="supply-form"' not in html
@@ -162,8 +166,11 @@ def test_enterprise_sees_the_ticket_its_lead_and_progress(client, enterprise_use
     handler = UserFactory(role=Role.HANDLER, department=department("anshun-zjj"))
     with time_machine.travel(datetime(2026, 9, 21, 9, 0, tzinfo=SH), tick=False):
         workflow.ticket_sign(actor=handler, ticket=demand.ticket)
-    html = client.get(detail(online)).content.decode()
+    with time_machine.travel(datetime(2026, 9, 22, 9, 0, tzinfo=SH), tick=False):
+        html = client.get(detail(online)).content.decode()
     assert "正在办理，预计在10月" in html  # 10 working days across the National Day holiday
+    html = client.get(detail(online)).content.decode()  # today, long after: the estimate has passed
+    assert "原预计在10月" in html and "目前仍在办理中" in html
 
 
 def test_enterprise_reads_that_its_demand_was_merged_into_an_open_ticket(client, enterprise_user, online, office_clerk):

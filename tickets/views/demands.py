@@ -19,9 +19,9 @@ from core.web import run_act
 from tickets import rules, workflow
 from tickets.clocks import overdue_demands_q
 from tickets.forms.intake import DemandFilterForm, SupplyMaterialsForm, WithdrawForm
-from tickets.models import Demand
+from tickets.models import Demand, Ticket
 from tickets.selectors import demand_for_user, demands_visible_to
-from tickets.standing import ticket_progress, where_it_stands
+from tickets.standing import pressed_on, ticket_progress, where_it_stands
 
 
 def _render_detail(request, demand: Demand, *, supply_form=None, withdraw_form=None):
@@ -37,10 +37,13 @@ def _render_detail(request, demand: Demand, *, supply_form=None, withdraw_form=N
         "withdraw_form": withdraw_form or (WithdrawForm() if can_withdraw else None),
         "events": demand.events.select_related("actor__department"),
     }
+    pressed = pressed_on(demand.ticket) if demand.ticket_id else None
     if demand.ticket_id:
-        context["ticket_progress"] = ticket_progress(demand.ticket)
+        context["ticket_progress"] = ticket_progress(demand.ticket, pressed=pressed)
+        # A result the enterprise reads: closed and after (one returned for rework is being handled again).
+        context["ticket_result"] = demand.ticket.state in (Ticket.State.CLOSED, Ticket.State.REVIEW, Ticket.State.ARCHIVED)
     if user.role == Role.ENTERPRISE:
-        context["standing"] = where_it_stands(demand)
+        context["standing"] = where_it_stands(demand, pressed=pressed)
         return render(request, "tickets/demand_detail_enterprise.html", context)
     context.update(
         can_triage="form_ticket" in available,

@@ -43,9 +43,22 @@ from tickets.forms.handling import (
     RequestTerminationForm,
     ReviewForm,
 )
-from tickets.forms.office import DecideLeadForm, ObjectForm, ReassignForm, ReferForm, SignForm, TicketListFilterForm
+from tickets.forms.office import (
+    DecideLeadForm,
+    ObjectForm,
+    ReassignForm,
+    ReferForm,
+    SignForm,
+    TicketListFilterForm,
+)
 from tickets.forms.supervision import SpecialSuperviseForm, SuperviseForm, UrgeForm
-from tickets.listing import by_running_due, department_choices, enterprise_labels, keyword_q, with_list_relations
+from tickets.listing import (
+    by_running_due,
+    department_choices,
+    enterprise_labels,
+    keyword_q,
+    with_list_relations,
+)
 from tickets.models import (
     Attachment,
     Callback,
@@ -61,6 +74,7 @@ from tickets.models import (
 )
 from tickets.models.handling import Decision
 from tickets.selectors import objection_duties, ticket_for_user, tickets_visible_to
+from tickets.standing import pressed_on, where_it_stands
 from tickets.workflow.collab import assignable, may_assign
 
 
@@ -260,6 +274,8 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
     """The ticket page: one query per kind of record whatever the ticket's history (the actions' rules read the
     prefetched rows, not the database)."""
     user = request.user
+    if user.role == Role.ENTERPRISE:
+        return _render_enterprise_ticket(request, ticket, bound=bound, status=status)
     staff = user.role in INTERNAL_READERS
     prefetch_related_objects([ticket], Prefetch(
         "demands",
@@ -321,6 +337,41 @@ def _render_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | N
         **collab.page_context(user, ticket, note_form=note_form),
     }
     return render(request, "tickets/ticket_detail.html", context, status=status)
+
+
+# States in which the enterprise reads a result (办结 and after; a result returned for rework is not one any more).
+RESULT_STATES = (Ticket.State.CLOSED, Ticket.State.REVIEW, Ticket.State.ARCHIVED)
+
+
+def _render_enterprise_ticket(request, ticket: Ticket, *, bound: tuple[str, forms.Form] | None, status: int):
+    """The enterprise's own view of its ticket (UI.md): what it asked, where it stands in one sentence, the result and
+    evidence meant for it, its rating. No internal clocks, codes, other enterprises' demands or departments' notes."""
+    user = request.user
+    prefetch_related_objects([ticket], Prefetch(
+        "demands", queryset=Demand.objects.select_related("domain").order_by("registered_at", "id"),
+    ))
+    prefetch_present(ticket, Prefetch("rating", queryset=Rating.objects.all()))
+    demands = list(ticket.demands.all())
+    own = [demand for demand in demands if demand.enterprise_id == user.enterprise_id]
+    files = list(Attachment.objects.filter(Q(ticket=ticket) | Q(demand__in=own)).order_by("uploaded_at", "id"))
+    for demand in own:
+        demand.attachment_list = [f for f in files if f.demand_id == demand.pk]
+    result = ticket.state in RESULT_STATES
+    actions = []
+    for name in available_actions(ticket, user):
+        form = bound[1] if bound is not None and bound[0] == name else ACTIONS[name].form_class(ticket=ticket, prefix=name)
+        actions.append({"name": name, "action": ACTIONS[name], "form": form, "open": True})
+    context = {
+        "ticket": ticket,
+        "demands": own,
+        "others_merged": len(demands) > len(own),
+        "standing": where_it_stands(own[0], pressed=pressed_on(ticket)) if own else None,
+        "result": result,
+        "evidence": [f for f in files if f.ticket_id == ticket.pk and f.kind == Attachment.Kind.EVIDENCE] if result else [],
+        "rating": getattr(ticket, "rating", None) if _has_rating(ticket) else None,
+        "actions": actions,
+    }
+    return render(request, "tickets/ticket_detail_enterprise.html", context, status=status)
 
 
 def _may_call_coordination(user, ticket) -> bool:

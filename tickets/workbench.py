@@ -1,0 +1,150 @@
+"""What the tickets app puts on a person's workbench (the `workbench` app collects every app's panels).
+
+Every panel reads through the queues (tickets.queues) and the visibility selectors (tickets.selectors), so it shows
+exactly what the full lists show the same user, never more; and each reads in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.roles import OWN_SUBMISSION_READERS
+from core.workbench import Panel
+from tickets import queues
+from tickets.listing import by_running_due, enterprise_labels, with_list_relations
+from tickets.models import Demand, Ticket
+from tickets.selectors import demands_visible_to, tickets_visible_to
+from tickets.standing import where_it_stands
+from workcalendar.clocks import DUE_BUCKETS, DueWindows
+
+ROWS = 15  # the soonest dues shown on the workbench; the lists hold the rest
+TRIAGE_ROWS = 8
+RECENT_DEMANDS = 5
+
+# Panels' places on the workbench (other apps' panels fit between: supervision 30, meetings 50, notifications 90).
+# A panel "我承办的工单" (a ticket's assignee) belongs at 15, beside the department's.
+ORDER_DUE = 10
+ORDER_TRIAGE = 20
+ORDER_OWN = 40
+
+
+def waiting_tickets(user) -> QuerySet[Ticket]:
+    """The tickets waiting for the user or its department to act, as the user's queues hold them (one statement)."""
+    role = user.role
+    if role == Role.HANDLER:
+        return queues.to_sign(user) | queues.in_hand(user) | queues.co_awaiting_feedback(user)
+    if role == Role.OFFICE:
+        return (
+            queues.disputes(user) | queues.extensions(user) | queues.terminations(user) | queues.reviews(user)
+            | queues.callbacks(user)
+        )
+    if role == Role.SPECIALIST:
+        return queues.callbacks(user)
+    if role == Role.GOVERNMENT:
+        return queues.awaiting_government(user)
+    return Ticket.objects.none()
+
+
+_DUE_TITLES = {
+    Role.HANDLER: ("本部门待办工单", "待签收、办理中和待反馈协办意见的工单，最早到期的在前。"),
+    Role.OFFICE: ("待办工单", "办理异议、延期与终止申请、复查复核和待回访的工单，最早到期的在前。"),
+    Role.SPECIALIST: ("待回访工单", "本区域已办结、等待回访的工单，回访期限最早的在前。"),
+    Role.GOVERNMENT: ("待确定牵头部门", "经协调仍无法确定牵头部门、报请政府确定的工单。"),
+}
+_DUE_LISTS = {
+    Role.HANDLER: "tickets:inbox_handling",
+    Role.OFFICE: "tickets:ticket_list",
+    Role.SPECIALIST: "tickets:callback_queue",
+    Role.GOVERNMENT: "tickets:government_queue",
+}
+
+
+def _due_panel(user, windows: DueWindows) -> Panel:
+    """The tickets waiting for the user, grouped overdue / due today / this week / later: two queries for the counts
+    and the soonest rows, two for the rows' departments and demands."""
+    waiting = waiting_tickets(user)
+    now, today_end, week_end = windows.now, windows.today_end, windows.week_end
+    counts = waiting.order_by().aggregate(
+        overdue=Count("pk", filter=Q(current_due_at__lt=now)),
+        today=Count("pk", filter=Q(current_due_at__gte=now, current_due_at__lte=today_end)),
+        week=Count("pk", filter=Q(current_due_at__gt=today_end, current_due_at__lte=week_end)),
+        later=Count("pk", filter=Q(current_due_at__gt=week_end) | Q(current_due_at__isnull=True)),
+    )
+    rows = list(by_running_due(with_list_relations(waiting))[:ROWS])
+    enterprise_labels(rows)
+    groups = []
+    for code, label in DUE_BUCKETS:
+        shown = [t for t in rows if windows.bucket(t.current_due_at) == code]
+        total = counts[code] or 0
+        groups.append({"code": code, "label": label, "total": total, "tickets": shown, "hidden": total - len(shown)})
+    title, hint = _DUE_TITLES[user.role]
+    total = sum(group["total"] for group in groups)
+    return Panel(
+        key="due", title=title, template="tickets/_workbench_due.html", order=ORDER_DUE, icon="list-check", wide=True,
+        count=str(total), url=reverse(_DUE_LISTS[user.role]),
+        context={"groups": [g for g in groups if g["total"]], "hint": hint, "total": total,
+                 "co_department": user.department_id if user.role == Role.HANDLER else None},
+    )
+
+
+def _triage_panel(user) -> Panel:
+    """The office's backlog: demands of its region waiting for triage, the soonest triage due first."""
+    backlog = queues.triage(user)
+    total = backlog.count()
+    rows = list(
+        backlog.select_related("domain", "region")
+        .order_by(F("triage_due_at").asc(nulls_last=True), "registered_at", "id")[:TRIAGE_ROWS]
+    )
+    return Panel(
+        key="triage", title="待研判诉求", template="tickets/_workbench_triage.html", order=ORDER_TRIAGE,
+        icon="funnel", wide=True, count=str(total), url=reverse("tickets:triage_queue"),
+        context={"demands": rows, "total": total, "hidden": total - len(rows)},
+    )
+
+
+def _own_panel(user) -> Panel:
+    """A supervisor's or chamber's own registrations, the newest first (they read nothing else)."""
+    demands = list(
+        demands_visible_to(user).select_related("region__parent", "ticket__lead_department")
+        .order_by("-registered_at", "-id")[:RECENT_DEMANDS]
+    )
+    for demand in demands:
+        demand.standing = where_it_stands(demand)
+    return Panel(
+        key="own", title="我登记的诉求", template="tickets/_workbench_own.html", order=ORDER_OWN, icon="journal-text",
+        wide=True, url=reverse("tickets:demand_list"), context={"demands": demands},
+    )
+
+
+def workbench_panels(user, *, windows: DueWindows) -> list[Panel]:
+    panels = []
+    if user.role in _DUE_TITLES and user.department_id:
+        panels.append(_due_panel(user, windows))
+    if user.role == Role.OFFICE and user.department_id:
+        panels.append(_triage_panel(user))
+    if user.role in OWN_SUBMISSION_READERS:
+        panels.append(_own_panel(user))
+    return panels
+
+
+# --- the enterprise's home -----------------------------------------------------------------------------------------
+def enterprise_home(user) -> dict:
+    """What the enterprise's home shows: what needs its action (materials to supply, results to rate) and its recent
+    demands with one sentence each. Four queries whatever the rows."""
+    demands = demands_visible_to(user)
+    to_supply = list(
+        demands.filter(state=Demand.State.AWAITING_MATERIALS).order_by("-registered_at", "-id")[:RECENT_DEMANDS]
+    )
+    to_rate = list(
+        tickets_visible_to(user).filter(state=Ticket.State.CLOSED, rating__isnull=True)
+        .order_by("-closed_at", "-id")[:RECENT_DEMANDS]
+    )
+    recent = list(
+        demands.select_related("region__parent", "ticket__lead_department")
+        .order_by("-registered_at", "-id")[:RECENT_DEMANDS]
+    )
+    for demand in recent:
+        demand.standing = where_it_stands(demand)
+    return {"to_supply": to_supply, "to_rate": to_rate, "recent": recent}

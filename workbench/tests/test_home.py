@@ -1,0 +1,143 @@
+"""The workbench at `/`: what waits for each staff role, by due, scoped as its lists; the enterprise's home."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.urls import reverse
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory, department
+from notifications.models import Notification
+from tickets import workflow
+from tickets.tests.handling_states import enterprise_ticket, pending_extension
+from tickets.tests.helpers import (
+    closed_ticket,
+    dispatched_ticket,
+    handling_ticket,
+    register,
+)
+
+HOME = reverse("accounts:home")
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def page(client, user):
+    client.force_login(user)
+    response = client.get(HOME)
+    assert response.status_code == 200
+    return response, response.content.decode()
+
+
+def section(html, key):
+    start = html.index(f'data-testid="panel-{key}"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_a_handler_sees_its_departments_tickets_grouped_by_due(client, office_clerk, lead_handler, other_handler):
+    to_sign = dispatched_ticket(office_clerk, title="待签收的一件")
+    in_hand = handling_ticket(office_clerk, lead_handler, title="办理中的一件")
+    elsewhere = dispatched_ticket(office_clerk, lead="anshun-sw", title="别的部门的工单")
+    _response, html = page(client, lead_handler)
+    due = section(html, "due")
+    assert to_sign.number in due and in_hand.number in due
+    assert elsewhere.number not in html  # never wider than the inbox
+    assert 'data-testid="home-role">涉企服务工作人员' in html
+    # The queues with their counts and links.
+    assert re.search(r'href="/inbox/".*?待签收.*?1', html, re.DOTALL)
+
+
+def group(html, code):
+    due = section(html, "due")
+    start = due.index(f'data-testid="due-group-{code}"')
+    end = due.find('data-testid="due-group-', start + 1)
+    return due[start:end if end > 0 else None]
+
+
+def test_the_groups_follow_the_working_day_dues(client, office_clerk, lead_handler):
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SH), tick=False):  # a Monday
+        in_hand = handling_ticket(office_clerk, lead_handler, title="办理期限较长的工单")  # 10 working days
+        to_sign = dispatched_ticket(office_clerk, title="新派的工单")  # sign within 2 working days: Wednesday
+    with time_machine.travel(datetime(2026, 3, 3, 10, 0, tzinfo=SH), tick=False):
+        _response, html = page(client, lead_handler)
+    assert to_sign.number in group(html, "week") and in_hand.number in group(html, "later")
+    with time_machine.travel(datetime(2026, 3, 4, 10, 0, tzinfo=SH), tick=False):
+        _response, html = page(client, lead_handler)
+    assert to_sign.number in group(html, "today") and "今日到期" in group(html, "today")
+    with time_machine.travel(datetime(2026, 3, 5, 10, 0, tzinfo=SH), tick=False):
+        _response, html = page(client, lead_handler)
+    assert to_sign.number in group(html, "overdue") and "已超期" in group(html, "overdue")
+    assert 'data-testid="due-group-today"' not in html and in_hand.number in group(html, "later")
+
+
+def test_the_office_sees_its_triage_backlog_and_queues(client, office_clerk, lead_handler, county_office):
+    demand = register(office_clerk, title="需要研判的诉求")
+    extension = pending_extension(office_clerk, lead_handler)
+    county = register(county_office, title="县里的诉求")
+    _response, html = page(client, office_clerk)
+    assert demand.number in section(html, "triage")
+    assert county.number not in html
+    assert extension.number in section(html, "due")
+    assert "本区域督办未回复" in html
+
+
+def test_a_specialist_sees_the_callbacks_to_record(client, office_clerk, lead_handler, specialist):
+    ticket = closed_ticket(office_clerk, lead_handler, title="已办结待回访")
+    _response, html = page(client, specialist)
+    assert "待回访工单" in html and ticket.number in section(html, "due")
+
+
+def test_the_government_sees_the_disputes_to_decide(client, office_clerk, lead_handler, government_user):
+    ticket = dispatched_ticket(office_clerk, title="职责不清的事项")
+    workflow.ticket_object(actor=lead_handler, ticket=ticket, reason="不属于本部门职责")
+    ticket.refresh_from_db()
+    workflow.ticket_refer_to_government(actor=office_clerk, ticket=ticket, note="三部门均认为不属于本部门职责")
+    _response, html = page(client, government_user)
+    assert ticket.number in section(html, "due")
+
+
+def test_the_leader_lands_on_the_dashboard(client, db):
+    client.force_login(UserFactory(role=Role.LEADER, department=department("anshun-zfb")))
+    response = client.get(HOME)
+    assert response.status_code == 302 and response["Location"] == reverse("reports:dashboard")
+
+
+def test_recent_notifications_are_on_the_workbench(client, lead_handler):
+    Notification.objects.create(recipient=lead_handler, event="dispatch", key="t-1", title="新工单待签收", url="/inbox/")
+    Notification.objects.create(recipient=UserFactory(), event="dispatch", key="t-2", title="别人的通知")
+    _response, html = page(client, lead_handler)
+    assert "新工单待签收" in section(html, "notifications") and "别人的通知" not in html
+
+
+def test_the_enterprise_home_leads_with_the_submit_button_and_its_tasks(client, office_clerk, lead_handler, enterprise_user):
+    ticket = enterprise_ticket(office_clerk, lead_handler, enterprise_user)
+    asked = register(enterprise_user, channel="online", title="需要补充材料的诉求")
+    workflow.demand_request_materials(actor=office_clerk, demand=asked, missing="营业执照副本")
+    _response, html = page(client, enterprise_user)
+    assert 'href="/demands/submit/"' in html and "我要反映诉求" in html
+    todo = html[html.index('data-testid="needs-action"'):html.index('data-testid="recent-demands"')]
+    assert "营业执照副本" in todo and ticket.title in todo
+    assert "新厂房消防验收排期过长" in html[html.index('data-testid="recent-demands"'):]
+
+
+def test_home_is_get_only(client, lead_handler):
+    client.force_login(lead_handler)
+    assert client.post(HOME).status_code == 405
+
+
+def test_a_supervisor_follows_its_own_registrations(client, office_clerk):
+    supervisor = UserFactory(role=Role.SUPERVISOR, department=department("anshun-zwfw"))
+    mine = register(supervisor, channel="supervisor", title="特约监督发现的问题")
+    others = register(office_clerk, title="别人登记的诉求")
+    _response, html = page(client, supervisor)
+    assert mine.number in section(html, "own") and others.number not in html
+    assert 'data-testid="panel-due"' not in html and 'data-testid="queue-links"' not in html
+
+
+def test_the_account_page_keeps_the_account_details(client, office_clerk):
+    client.force_login(office_clerk)
+    html = client.get(reverse("accounts:account")).content.decode()
+    assert office_clerk.username in html and "派单，处理办理异议" in html
+    client.logout()
+    assert client.get(reverse("accounts:account"))["Location"].startswith(reverse("accounts:login"))
