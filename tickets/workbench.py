@@ -15,7 +15,7 @@ from core.workbench import Panel
 from tickets import queues
 from tickets.listing import by_running_due, enterprise_labels, with_list_relations
 from tickets.models import Demand, Ticket
-from tickets.selectors import demands_visible_to, tickets_visible_to
+from tickets.selectors import assigned_to, demands_visible_to, tickets_visible_to
 from tickets.standing import where_it_stands
 from workcalendar.clocks import DUE_BUCKETS, DueWindows
 
@@ -24,8 +24,8 @@ TRIAGE_ROWS = 8
 RECENT_DEMANDS = 5
 
 # Panels' places on the workbench (other apps' panels fit between: supervision 30, meetings 50, notifications 90).
-# A panel "我承办的工单" (a ticket's assignee) belongs at 15, beside the department's.
 ORDER_DUE = 10
+ORDER_ASSIGNED = 15
 ORDER_TRIAGE = 20
 ORDER_OWN = 40
 
@@ -89,6 +89,19 @@ def _due_panel(user, windows: DueWindows) -> Panel:
     )
 
 
+def _assigned_panel(user) -> Panel:
+    """The open tickets whose 承办人 is the user (我的工单), the soonest due first: a count and the rows."""
+    mine = assigned_to(user)
+    total = mine.count()
+    rows = list(by_running_due(with_list_relations(mine))[:ROWS])
+    enterprise_labels(rows)
+    return Panel(
+        key="assigned", title="我承办的工单", template="tickets/_workbench_assigned.html", order=ORDER_ASSIGNED,
+        icon="person-check", wide=True, count=str(total), url=reverse("tickets:my_tickets"),
+        context={"tickets": rows, "total": total, "hidden": total - len(rows)},
+    )
+
+
 def _triage_panel(user) -> Panel:
     """The office's backlog: demands of its region waiting for triage, the soonest triage due first."""
     backlog = queues.triage(user)
@@ -122,6 +135,8 @@ def workbench_panels(user, *, windows: DueWindows) -> list[Panel]:
     panels = []
     if user.role in _DUE_TITLES and user.department_id:
         panels.append(_due_panel(user, windows))
+    if user.role == Role.HANDLER and user.department_id:
+        panels.append(_assigned_panel(user))
     if user.role == Role.OFFICE and user.department_id:
         panels.append(_triage_panel(user))
     if user.role in OWN_SUBMISSION_READERS:

@@ -48,6 +48,31 @@ def test_a_handler_sees_its_departments_tickets_grouped_by_due(client, office_cl
     assert re.search(r'href="/inbox/".*?待签收.*?1', html, re.DOTALL)
 
 
+def test_a_handler_sees_the_tickets_assigned_to_them(client, office_clerk, lead_handler):
+    from accounts.models import Role
+    from accounts.tests.factories import UserFactory, department
+    from tickets.workflow.collab import ticket_assign, ticket_take
+
+    lead_handler2 = UserFactory(username="t_handler_scjg2", role=Role.HANDLER, department=department("anshun-scjg"))
+
+    mine = handling_ticket(office_clerk, lead_handler, title="指定给我的一件")
+    ticket_take(actor=lead_handler, ticket=mine)
+    colleagues = handling_ticket(office_clerk, lead_handler, title="同事承办的一件")
+    ticket_assign(actor=lead_handler, ticket=colleagues, assignee=lead_handler2)
+    _response, html = page(client, lead_handler)
+    assigned = section(html, "assigned")
+    assert mine.number in assigned and colleagues.number not in assigned
+    assert 'href="/tickets/mine/"' in assigned
+    _response, html = page(client, lead_handler2)
+    assigned = section(html, "assigned")
+    assert colleagues.number in assigned and mine.number not in assigned
+
+
+def test_the_assigned_panel_is_only_for_handlers(client, office_clerk):
+    _response, html = page(client, office_clerk)
+    assert 'data-testid="panel-assigned"' not in html
+
+
 def group(html, code):
     due = section(html, "due")
     start = due.index(f'data-testid="due-group-{code}"')
