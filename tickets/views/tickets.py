@@ -1,4 +1,4 @@
-"""Screens: the ticket list, the ticket page (what was asked, who has it, until when, what may be done now, the
+"""Screens: the ticket page (what was asked, who has it, until when, what may be done now, the
 timeline) and the ticket actions posted from it."""
 
 from __future__ import annotations
@@ -17,16 +17,14 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
-from accounts.access import role_required
 from accounts.models import Role
-from accounts.roles import INTERNAL_READERS, TICKET_READERS
+from accounts.roles import INTERNAL_READERS
 from core.errors import Conflict
-from core.pagination import paginate
 from core.prefetch import prefetch_present
 from core.web import apply_errors
 from supervision import services as supervision
 from tickets import rules, workflow
-from tickets.clocks import overdue_tickets_q, ticket_clock
+from tickets.clocks import ticket_clock
 from tickets.forms.handling import (
     AddCoDepartmentForm,
     CallbackForm,
@@ -41,9 +39,14 @@ from tickets.forms.handling import (
     RequestTerminationForm,
     ReviewForm,
 )
-from tickets.forms.office import DecideLeadForm, ObjectForm, ReassignForm, ReferForm, SignForm, TicketListFilterForm
+from tickets.forms.office import (
+    DecideLeadForm,
+    ObjectForm,
+    ReassignForm,
+    ReferForm,
+    SignForm,
+)
 from tickets.forms.supervision import SpecialSuperviseForm, SuperviseForm, UrgeForm
-from tickets.listing import by_running_due, department_choices, enterprise_labels, keyword_q, with_list_relations
 from tickets.models import (
     Attachment,
     Callback,
@@ -57,7 +60,7 @@ from tickets.models import (
     TicketCoDepartment,
     TicketEvent,
 )
-from tickets.selectors import objection_duties, ticket_for_user, tickets_visible_to
+from tickets.selectors import objection_duties, ticket_for_user
 
 
 @dataclass(frozen=True)
@@ -156,28 +159,6 @@ def available_actions(ticket: Ticket, user) -> list[str]:
         name for name, action in ACTIONS.items()
         if action.enterprise == enterprise and action.may(ticket, user) and action.now(ticket, user)
     ]
-
-
-@require_GET
-@role_required(TICKET_READERS, "您的角色没有工单列表。")
-def ticket_list(request):
-    user = request.user
-    filters = TicketListFilterForm(request.GET, departments=department_choices(user))
-    values = filters.values
-    tickets = tickets_visible_to(user)
-    if "state" in values:
-        tickets = tickets.filter(state=values["state"])
-    if "category" in values:
-        tickets = tickets.filter(category=values["category"])
-    if "lead_department" in values:
-        tickets = tickets.filter(lead_department=values["lead_department"])
-    if values.get("overdue"):
-        tickets = tickets.filter(overdue_tickets_q())
-    if "q" in values:
-        tickets = tickets.filter(keyword_q(values["q"]))
-    page = paginate(request, by_running_due(with_list_relations(tickets)))
-    enterprise_labels(page.object_list)
-    return render(request, "tickets/ticket_list.html", {"page": page, "filters": filters})
 
 
 # --- the ticket page ---------------------------------------------------------------------------------------------
@@ -331,7 +312,6 @@ def ticket_action(request, pk: int, action: str):
 
 
 urlpatterns: list = [
-    path("tickets/", ticket_list, name="ticket_list"),
     path("tickets/<int:pk>/", ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/actions/<str:action>/", ticket_action, name="ticket_action"),
 ]
