@@ -658,6 +658,15 @@ def submitted(reply: Reply) -> str | None:
     return None
 
 
+def xlsx_or_capped(reply: Reply) -> str | None:
+    """The list's export: a workbook, or (more rows than the cap) the redirect back to the list with the message."""
+    if reply.status == 200 and reply.body[:2] == b"PK":
+        return None
+    if reply.status == 302 and reply.headers.get("location", "").startswith("/tickets/"):
+        return None
+    return f"HTTP {reply.status}（应为 200 的 .xlsx 或超过上限时 302 回列表）"
+
+
 def rows_or_empty(has_rows: bool, rows_check, empty_sentence: str):
     """A list must show rows when the database holds some for it (a small data set may hold none: then it says so)."""
     return rows_check if has_rows else html(contains=[empty_sentence])
@@ -695,6 +704,14 @@ def pages() -> list[Page]:
             keyword_rows, "没有符合条件的工单")),
         Page(f"工单列表 q={KEYWORD}（全部）", "office", "/tickets/?" + urlencode({"q": KEYWORD}), rows_or_empty(
             keyword.filter(ticket__isnull=False).exists(), keyword_rows, "没有符合条件的工单")),
+        Page("工单列表 办理中·市市场监管局 按编号倒序", "office", "/tickets/?" + urlencode({**scjg, "sort": "-number"}),
+             html(contains=["工单列表", 'aria-sort="descending"'], pattern=TICKET_NUMBER)),
+        Page("工单列表 全部 按期限倒序", "office", "/tickets/?sort=-due",
+             html(contains=["工单列表", 'aria-sort="descending"'], pattern=TICKET_NUMBER)),
+        Page("工单列表 全部 按派单时间", "office", "/tickets/?sort=registered",
+             html(contains=["工单列表"], pattern=TICKET_NUMBER)),
+        Page(f"导出工单列表 办理中·市市场监管局 + q={KEYWORD}", "office",
+             "/tickets/export.xlsx?" + urlencode({**scjg, "q": KEYWORD, "sort": "-due"}), xlsx_or_capped),
         Page(f"工单页面 /tickets/{ticket['id']}/", "office", f"/tickets/{ticket['id']}/",
              html(contains=[ticket["number"], ticket["title"], "派单"])),
         Page("运行看板（市本级 2025）", "leader", "/reports/dashboard/?region=anshun&from=2025-01-01&to=2025-12-31",

@@ -67,6 +67,20 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def pick(scope, name: str, search: str, option: str | None = None) -> None:
+    """Choose in a searchable department picker (static/js/pickers.js) as a person does: click the box labelled
+    `name` inside `scope` (a page or a part of it), type `search`, click the option whose text is `option` (default:
+    `search`)."""
+    import re
+
+    control = scope.get_by_role("combobox", name=name, exact=True)
+    control.click()
+    control.fill(search)
+    wrapper = control.locator("xpath=ancestor::div[contains(@class, 'ts-wrapper')]")
+    wanted = re.compile(f"^{re.escape(option or search)}$")
+    wrapper.locator(".ts-dropdown .option").filter(has_text=wanted).first.click()
+
+
 def browser_login(page, base_url: str, username: str, password: str | None = None) -> None:
     """Log in through the login page; when the second-factor page follows, type the current TOTP code as a person
     reading their authenticator app would."""
