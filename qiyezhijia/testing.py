@@ -74,9 +74,10 @@ def pick(scope, name: str, search: str, option: str | None = None) -> None:
     import re
 
     control = scope.get_by_role("combobox", name=name, exact=True)
-    control.click()
-    control.fill(search)
     wrapper = control.locator("xpath=ancestor::div[contains(@class, 'ts-wrapper')]")
+    # A single picker with a choice shows the choice, not the (then narrow) text input: click the box, then type.
+    wrapper.locator(".ts-control").click()
+    control.press_sequentially(search)
     wanted = re.compile(f"^{re.escape(option or search)}$")
     wrapper.locator(".ts-dropdown .option").filter(has_text=wanted).first.click()
 

@@ -14,8 +14,15 @@ from audit.models import AuditEvent
 from core.models import SavedView
 from qiyezhijia.testing import flashed
 from supervision.models import Urge
+from tickets import workflow
 from tickets.models import Demand, Ticket
-from tickets.tests.helpers import closed_ticket, dispatched_ticket, good_callback, handling_ticket, register
+from tickets.tests.helpers import (
+    closed_ticket,
+    dispatched_ticket,
+    good_callback,
+    handling_ticket,
+    register,
+)
 from tickets.views import lists
 
 pytestmark = pytest.mark.django_db
@@ -334,15 +341,13 @@ def test_office_accepts_suggested_leads_for_several_demands(client, office_clerk
     tax = register(office_clerk)  # domain tax: the region's tax bureau is suggested
     market = register(office_clerk, domain="market")
     done = register(office_clerk)
-    from tickets import workflow
-
     workflow.demand_form_ticket(actor=office_clerk, demand=done, category="coordination", lead_department="anshun-sw")
     client.force_login(office_clerk)
     response = accept(client, [tax.pk, done.pk, market.pk], **{"accept-category": "consultation"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "已完成 <strong>2</strong> 件，未完成 <strong>1</strong> 件" in body
-    assert f"<code>{done.number}</code></a> 当前为已形成工单，不能形成工单" in body or "不能形成工单" in body
+    assert f"<code>{done.number}</code></a> 当前为已形成工单，不能形成工单" in body
     for demand in (tax, market):
         demand = Demand.objects.select_related("ticket__lead_department").get(pk=demand.pk)
         assert demand.state == Demand.State.TICKETED
@@ -366,7 +371,7 @@ def test_county_demand_is_refused_to_the_city_office(client, office_clerk, count
     client.force_login(office_clerk)
     body = accept(client, [county.pk], **{"accept-category": "consultation"}).content.decode()
     assert "已完成 <strong>0</strong> 件" in body
-    assert "只有诉求所属区域的联合服务办公室可以研判该诉求" in body or "诉求不存在或无权查看" in body
+    assert f"<code>{county.number}</code></a> 只有诉求所属区域的联合服务办公室可以研判该诉求" in body
     assert Demand.objects.get(pk=county.pk).state == Demand.State.REGISTERED
 
 
@@ -374,7 +379,7 @@ def test_county_demand_is_refused_to_the_city_office(client, office_clerk, count
 def test_department_filter_is_grouped_by_region(client, office_clerk):
     client.force_login(office_clerk)
     body = client.get(LIST).content.decode()
-    select = re.search(r'<select name="lead_department"[^>]*>(.*?)</select>', body, re.S)
+    select = re.search(r'<select name="lead_department"[^>]*>(.*?)</select>', body, re.DOTALL)
     assert select is not None and 'data-picker="departments"' in select.group(0)
     groups = re.findall(r'<optgroup label="([^"]+)">', select.group(1))
     assert groups[0] == "安顺市" and len(groups) > 1 and len(set(groups)) == len(groups)
@@ -386,7 +391,7 @@ def test_co_department_picker_on_triage_is_a_grouped_searchable_multi_select(cli
     demand = register(office_clerk)
     client.force_login(office_clerk)
     body = client.get(reverse("tickets:triage", args=[demand.pk])).content.decode()
-    select = re.search(r'<select name="ticket-co_departments"[^>]*>(.*?)</select>', body, re.S)
+    select = re.search(r'<select name="ticket-co_departments"[^>]*>(.*?)</select>', body, re.DOTALL)
     assert select is not None and "multiple" in select.group(0) and 'data-picker="departments"' in select.group(0)
     assert re.findall(r'<optgroup label="([^"]+)">', select.group(1)) == ["安顺市"]
     assert "Ctrl" not in body
