@@ -21,15 +21,16 @@ class RegionGroupedMixin:
         super().__init__(attrs, **kwargs)
 
     def _grouped(self, choices) -> list:
-        from accounts.models import Region
+        from accounts.models import Department, Region
 
         flat, groups, order = [], {}, []
-        options = list(choices)
-        region_ids = {
-            option_value.instance.region_id for option_value, _label in options
-            if getattr(option_value, "instance", None) is not None
-        }
-        names = dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "name")) if region_ids else {}
+        options = list(iter(choices))  # through iter(): list() would ask ModelChoiceIterator's len(), a COUNT query
+        instances = [v.instance for v, _label in options if getattr(v, "instance", None) is not None]
+        # The region read with the departments (select_related) costs nothing; otherwise one query for all names.
+        names = {d.region_id: d.region.name for d in instances if Department.region.is_cached(d)}
+        missing = {d.region_id for d in instances} - set(names)
+        if missing:
+            names.update(Region.objects.filter(pk__in=missing).values_list("pk", "name"))
         for option_value, label in options:
             instance = getattr(option_value, "instance", None)
             if instance is None:

@@ -395,3 +395,11 @@ def test_co_department_picker_on_triage_is_a_grouped_searchable_multi_select(cli
     assert select is not None and "multiple" in select.group(0) and 'data-picker="departments"' in select.group(0)
     assert re.findall(r'<optgroup label="([^"]+)">', select.group(1)) == ["安顺市"]
     assert "Ctrl" not in body
+
+
+def test_triage_queue_offers_the_accept_form_and_a_box_per_demand_with_a_suggestion(client, office_clerk):
+    demand = register(office_clerk)
+    client.force_login(office_clerk)
+    body = client.get(reverse("tickets:triage_queue")).content.decode()
+    assert 'data-testid="accept-form"' in body and 'name="accept-category"' in body
+    assert f'name="demand" value="{demand.pk}" form="accept-form"' in body
