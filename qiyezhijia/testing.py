@@ -73,7 +73,9 @@ def pick(scope, name: str, search: str, option: str | None = None) -> None:
     `search`)."""
     import re
 
-    control = scope.get_by_role("combobox", name=name, exact=True)
+    # tom-select points the field's label at its text input (label[for] → the input, inside the picker's wrapper).
+    label = scope.locator("label", has_text=re.compile(f"^{re.escape(name)}[*（]?")).first
+    control = scope.locator(f"[id='{label.get_attribute('for')}']")
     wrapper = control.locator("xpath=ancestor::div[contains(@class, 'ts-wrapper')]")
     # A single picker with a choice shows the choice, not the (then narrow) text input: click the box, then type.
     wrapper.locator(".ts-control").click()
