@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from accounts.widgets import DepartmentSelect, DepartmentSelectMultiple
 from core.forms import StyledForm
 
 
@@ -30,6 +31,7 @@ class DepartmentChoiceField(forms.ModelChoiceField):
     def __init__(self, queryset, **kwargs):
         kwargs.setdefault("to_field_name", "code")
         kwargs.setdefault("empty_label", "请选择部门")
+        kwargs.setdefault("widget", DepartmentSelect)
         kwargs["error_messages"] = {
             "required": "请选择部门。", "invalid_choice": "请选择列表中的部门。", **kwargs.get("error_messages", {}),
         }
@@ -45,7 +47,7 @@ class DepartmentsChoiceField(forms.ModelMultipleChoiceField):
             "required": "请至少选择一个部门。", "invalid_choice": "请选择列表中的部门。",
             "invalid_pk_value": "请选择列表中的部门。", **kwargs.get("error_messages", {}),
         }
-        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 6}))
+        kwargs.setdefault("widget", DepartmentSelectMultiple(attrs={"size": 6}))
         super().__init__(queryset, **kwargs)
 
 

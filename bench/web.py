@@ -671,6 +671,15 @@ def submitted(reply: Reply) -> str | None:
     return None
 
 
+def xlsx_or_capped(reply: Reply) -> str | None:
+    """The list's export: a workbook, or (more rows than the cap) the redirect back to the list with the message."""
+    if reply.status == 200 and reply.body[:2] == b"PK":
+        return None
+    if reply.status == 302 and reply.headers.get("location", "").startswith("/tickets/"):
+        return None
+    return f"HTTP {reply.status}（应为 200 的 .xlsx 或超过上限时 302 回列表）"
+
+
 def rows_or_empty(has_rows: bool, rows_check, empty_sentence: str):
     """A list must show rows when the database holds some for it (a small data set may hold none: then it says so)."""
     return rows_check if has_rows else html(contains=[empty_sentence])
@@ -681,6 +690,7 @@ def rows_or_empty(has_rows: bool, rows_check, empty_sentence: str):
 # (rows present, a POST) is written as a `Page` in `pages()` instead.
 SIMPLE_PAGES: list[tuple[str, str, str, float | None, tuple[str, ...]]] = [
     ("台账 领导查看 市市场监管局", "leader", "/reports/ledger/?department=anshun-scjg", LIST_MS, ("企业诉求台账",)),
+    ("我的工单（承办人）", "handler_scjg", "/tickets/mine/", LIST_MS, ("我的工单",)),
 ]
 
 
@@ -712,9 +722,9 @@ def pages() -> list[Page]:
                      "domain": "market", "requester_name": "刘晓燕", "requester_phone": "13985300001"}
     return [
         # The workbench (issue 15): what waits for the department / the office, by due; the enterprise's home.
-        Page("工作台（部门）/", "handler_scjg", "/", html(contains=["工作台", "本部门待办工单"])),
-        Page("工作台（联合服务办公室）/", "office", "/", html(contains=["工作台", "待研判诉求", "待办工单"])),
-        Page("企业首页 /", "ent", "/", html(contains=["我要反映诉求", "需要您处理"])),
+        Page("工作台（部门）/", "handler_scjg", "/", html(contains=["工作台", "本部门待办工单"]), budget=LIST_MS),
+        Page("工作台（联合服务办公室）/", "office", "/", html(contains=["工作台", "待研判诉求", "待办工单"]), budget=LIST_MS),
+        Page("企业首页 /", "ent", "/", html(contains=["我要反映诉求", "需要您处理"]), budget=LIST_MS),
         Page("部门收件箱 /inbox/", "handler_scjg", "/inbox/", rows_or_empty(
             scjg_tickets.filter(state="dispatched").exists(),
             html(contains=["本部门工单 · 待签收"], pattern=TICKET_NUMBER), "没有待签收的工单"), budget=LIST_MS),
@@ -725,6 +735,14 @@ def pages() -> list[Page]:
             keyword_rows, "没有符合条件的工单"), budget=SEARCH_MS),
         Page(f"工单列表 q={KEYWORD}（全部）", "office", "/tickets/?" + urlencode({"q": KEYWORD}), rows_or_empty(
             keyword.filter(ticket__isnull=False).exists(), keyword_rows, "没有符合条件的工单"), budget=SEARCH_MS),
+        Page("工单列表 办理中·市市场监管局 按编号倒序", "office", "/tickets/?" + urlencode({**scjg, "sort": "-number"}),
+             html(contains=["工单列表", 'aria-sort="descending"'], pattern=TICKET_NUMBER), budget=LIST_MS),
+        Page("工单列表 全部 按期限倒序", "office", "/tickets/?sort=-due",
+             html(contains=["工单列表", 'aria-sort="descending"'], pattern=TICKET_NUMBER), budget=LIST_MS),
+        Page("工单列表 全部 按派单时间", "office", "/tickets/?sort=registered",
+             html(contains=["工单列表"], pattern=TICKET_NUMBER), budget=LIST_MS),
+        Page(f"导出工单列表 办理中·市市场监管局 + q={KEYWORD}", "office",
+             "/tickets/export.xlsx?" + urlencode({**scjg, "q": KEYWORD, "sort": "-due"}), xlsx_or_capped),
         Page(f"工单页面 /tickets/{ticket['id']}/", "office", f"/tickets/{ticket['id']}/",
              html(contains=[ticket["number"], ticket["title"], "派单"]), budget=TICKET_PAGE_MS),
         Page("运行看板（市本级 2025）", "leader", "/reports/dashboard/?region=anshun&from=2025-01-01&to=2025-12-31",

@@ -127,3 +127,28 @@ class UploadedFile(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class SavedView(models.Model):
+    """A person's named filters and order of one list (`list_key`, e.g. "tickets"), kept as its query string: the list
+    links to it as a quick link. Only its owner reads or deletes it (core.savedviews)."""
+
+    NAME_LIMIT = 30
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="saved_views")
+    list_key = models.CharField(_("列表"), max_length=32)
+    name = models.CharField(_("名称"), max_length=NAME_LIMIT)
+    query = models.CharField(_("筛选条件"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("保存的视图")
+        verbose_name_plural = _("保存的视图")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_key", "name"], name="saved_view_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -299,6 +299,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", _NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", _NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/chart.js", _NODE_MODULES / "chart.js" / "dist"),
+    ("vendor/tom-select", _NODE_MODULES / "tom-select" / "dist"),
 ]
 STORAGES = {
     # Uploaded files are never served directly; permission-checked views stream them.

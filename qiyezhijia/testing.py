@@ -68,6 +68,23 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def pick(scope, name: str, search: str, option: str | None = None) -> None:
+    """Choose in a searchable department picker (static/js/pickers.js) as a person does: click the box labelled
+    `name` inside `scope` (a page or a part of it), type `search`, click the option whose text is `option` (default:
+    `search`)."""
+    import re
+
+    # tom-select points the field's label at its text input (label[for] → the input, inside the picker's wrapper).
+    label = scope.locator("label", has_text=re.compile(f"^{re.escape(name)}[*（]?")).first
+    control = scope.locator(f"[id='{label.get_attribute('for')}']")
+    wrapper = control.locator("xpath=ancestor::div[contains(@class, 'ts-wrapper')]")
+    # A single picker with a choice shows the choice, not the (then narrow) text input: click the box, then type.
+    wrapper.locator(".ts-control").click()
+    control.press_sequentially(search)
+    wanted = re.compile(f"^{re.escape(option or search)}$")
+    wrapper.locator(".ts-dropdown .option").filter(has_text=wanted).first.click()
+
+
 def browser_login(page, base_url: str, username: str, password: str | None = None) -> None:
     """Log in through the login page; when the second-factor page follows, type the current TOTP code as a person
     reading their authenticator app would."""

@@ -10,6 +10,7 @@ from django import forms
 
 from accounts.forms import DepartmentChoiceField, DepartmentsChoiceField
 from accounts.models import Department
+from accounts.widgets import DepartmentSelect
 from core.dates import DateBoundsValidator
 from core.forms import NOTE_LIMIT, FilterForm, StyledForm, optional_choice, textarea
 from tickets.models import Demand, Ticket
@@ -40,7 +41,7 @@ class TicketDecisionForm(TriageDecision):
     lead_department = DepartmentChoiceField(Department.objects.none(), label="牵头部门",
                                             error_messages={"required": "请选择牵头部门。"})
     co_departments = DepartmentsChoiceField(Department.objects.none(), label="协办部门", required=False,
-                                            help_text="可多选（按住 Ctrl 或 ⌘ 键点选）；不需要协办时不选。")
+                                            help_text="可输入名称搜索、选择多个；不需要协办时不选。")
     note = forms.CharField(label="研判说明", required=False, max_length=NOTE_LIMIT, widget=textarea(2))
 
     def __init__(self, *args, suggested: Department | None = None, **kwargs):
@@ -97,7 +98,7 @@ class SupplementDecisionForm(TriageDecision):
 class ConsultDecisionForm(TriageDecision):
     decision = "consult"
     departments = DepartmentsChoiceField(Department.objects.none(), label="会商部门",
-                                         help_text="可多选（按住 Ctrl 或 ⌘ 键点选）。",
+                                         help_text="可输入名称搜索、选择多个。",
                                          error_messages={"required": "请至少选择一个会商部门。"})
 
     def __init__(self, *args, **kwargs):
@@ -228,7 +229,7 @@ class TicketListFilterForm(FilterForm):
     state = optional_choice("状态", Ticket.State.choices)
     category = optional_choice("类别", Category.choices)
     lead_department = forms.ModelChoiceField(Department.objects.none(), label="牵头部门", required=False,
-                                             to_field_name="code", empty_label="全部")
+                                             to_field_name="code", empty_label="全部", widget=DepartmentSelect)
     field_order = ["state", "category", "lead_department", "overdue", "q"]
 
     def __init__(self, data=None, *, departments=None, **kwargs):

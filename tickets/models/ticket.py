@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -137,6 +138,10 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["lead_department", "created_at", "id"], name="ticket_lead_created"),
             # Every running clock in due order: the whole list's first page, the overdue tickets.
             models.Index(fields=["current_due_at"], condition=models.Q(current_due_at__isnull=False), name="ticket_running_due"),
+            # The list sorted by due the other way round (`?sort=-due`, tickets.listing): latest due first, tickets
+            # without a running clock last.
+            models.Index(F("current_due_at").desc(nulls_last=True), F("created_at").desc(), F("id").desc(),
+                         name="ticket_due_desc"),
             # A region's tickets returned for rework and being handled again (the office's queue 退回重办).
             models.Index(
                 fields=["region", "current_due_at"], condition=models.Q(state="handling", rework_count__gt=0),

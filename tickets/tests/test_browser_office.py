@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from qiyezhijia.testing import assert_accessible, confirm, login_as, screenshot
+from qiyezhijia.testing import assert_accessible, confirm, login_as, pick, screenshot
 from tickets import workflow
 from tickets.models import Ticket
 
@@ -57,7 +57,7 @@ def test_office_triages_a_demand_and_the_lead_signs_it(demo_site, page):
     expect(page.locator("#decision-reject")).to_be_hidden()  # only the chosen decision's form shows
     ticket_form = page.locator("#decision-ticket")
     ticket_form.get_by_role("combobox", name="诉求类别").select_option(label="协调类")
-    ticket_form.get_by_role("combobox", name="牵头部门").select_option(label="市市场监督管理局")
+    pick(ticket_form, "牵头部门", "市场监督", "市市场监督管理局")
     screenshot(page, "triage-form")
     page.get_by_test_id("submit-ticket").click()
     expect(page.get_by_role("status").filter(has_text="已形成工单")).to_be_visible()
@@ -100,7 +100,7 @@ def test_an_objection_is_reassigned_by_the_office(demo_site, page):
     screenshot(page, "dispute-queue")
     row.get_by_role("link", name="处理").click()
     page.get_by_test_id("action-reassign").click()
-    page.get_by_role("combobox", name="新的牵头部门").select_option(label="国家税务总局安顺市税务局")
+    pick(page, "新的牵头部门", "税务局", "国家税务总局安顺市税务局")
     page.get_by_role("textbox", name="协调说明").fill("经协调，由市税务局牵头办理。")
     page.evaluate("window.scrollTo(0, 0)")  # a full-page capture shows the sticky top bar where the viewport is
     screenshot(page, "ticket-detail-reassign")
@@ -131,9 +131,8 @@ def test_a_referred_dispute_is_decided_by_the_government(demo_site, page):
     expect(row).to_contain_text("已召集市场监管、住建、自然资源三部门协调")
     screenshot(page, "government-queue")
     row.get_by_role("link", name="确定牵头部门").click()
-    lead = page.get_by_role("combobox", name="确定牵头部门")
-    expect(lead).to_be_visible()  # opened by the row's link
-    lead.select_option(label="市自然资源局")
+    expect(page.get_by_role("combobox", name="确定牵头部门")).to_be_visible()  # opened by the row's link
+    pick(page, "确定牵头部门", "自然资源", "市自然资源局")
     page.get_by_test_id("submit-decide_lead").click()
     confirm(page, "确定后由所选部门牵头办理")
     expect(page.get_by_test_id("ticket-state")).to_have_text("待签收")

@@ -1,4 +1,4 @@
-"""Screens: the ticket list, the ticket page (what was asked, who has it, until when, what may be done now, the
+"""Screens: the ticket page (what was asked, who has it, until when, what may be done now, the
 timeline) and the ticket actions posted from it."""
 
 from __future__ import annotations
@@ -18,16 +18,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import can_proceed
 
-from accounts.access import role_required
 from accounts.models import Role
-from accounts.roles import INTERNAL_READERS, TICKET_READERS
+from accounts.roles import INTERNAL_READERS
 from core.errors import Conflict
-from core.pagination import paginate
 from core.prefetch import prefetch_present
 from core.web import apply_errors
 from supervision import services as supervision
 from tickets import collab, rules, workflow
-from tickets.clocks import overdue_tickets_q, ticket_clock
+from tickets.clocks import ticket_clock
 from tickets.forms.collab import AssignForm, TakeForm
 from tickets.forms.handling import (
     AddCoDepartmentForm,
@@ -49,16 +47,8 @@ from tickets.forms.office import (
     ReassignForm,
     ReferForm,
     SignForm,
-    TicketListFilterForm,
 )
 from tickets.forms.supervision import SpecialSuperviseForm, SuperviseForm, UrgeForm
-from tickets.listing import (
-    by_running_due,
-    department_choices,
-    enterprise_labels,
-    keyword_q,
-    with_list_relations,
-)
 from tickets.models import (
     Attachment,
     Callback,
@@ -73,7 +63,7 @@ from tickets.models import (
     TicketEvent,
 )
 from tickets.models.handling import Decision
-from tickets.selectors import objection_duties, ticket_for_user, tickets_visible_to
+from tickets.selectors import objection_duties, ticket_for_user
 from tickets.standing import pressed_on, where_it_stands
 from tickets.workflow.collab import assignable, may_assign
 
@@ -236,28 +226,6 @@ def available_actions(ticket: Ticket, user) -> list[str]:
         name for name, action in ACTIONS.items()
         if action.enterprise == enterprise and action.may(ticket, user) and action.now(ticket, user)
     ]
-
-
-@require_GET
-@role_required(TICKET_READERS, "您的角色没有工单列表。")
-def ticket_list(request):
-    user = request.user
-    filters = TicketListFilterForm(request.GET, departments=department_choices(user))
-    values = filters.values
-    tickets = tickets_visible_to(user)
-    if "state" in values:
-        tickets = tickets.filter(state=values["state"])
-    if "category" in values:
-        tickets = tickets.filter(category=values["category"])
-    if "lead_department" in values:
-        tickets = tickets.filter(lead_department=values["lead_department"])
-    if values.get("overdue"):
-        tickets = tickets.filter(overdue_tickets_q())
-    if "q" in values:
-        tickets = tickets.filter(keyword_q(values["q"]))
-    page = paginate(request, by_running_due(with_list_relations(tickets)))
-    enterprise_labels(page.object_list)
-    return render(request, "tickets/ticket_list.html", {"page": page, "filters": filters})
 
 
 # --- the ticket page ---------------------------------------------------------------------------------------------
@@ -451,7 +419,6 @@ def ticket_action(request, pk: int, action: str):
 
 
 urlpatterns: list = [
-    path("tickets/", ticket_list, name="ticket_list"),
     path("tickets/<int:pk>/", ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/actions/<str:action>/", ticket_action, name="ticket_action"),
 ]

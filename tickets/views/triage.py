@@ -21,7 +21,13 @@ from tickets.clocks import overdue_demands_q
 from tickets.duplicates import SAME_ENTERPRISE_SIMILARITY, SIMILARITY, duplicate_counts, likely_duplicates, split
 from tickets.forms.office import TRIAGE_FORMS, TriageFilterForm, merge_targets
 from tickets.models import Demand, Ticket
-from tickets.selectors import demand_for_user, item_lead, objection_duties, suggested_lead
+from tickets.models.ticket import Category
+from tickets.selectors import (
+    demand_for_user,
+    item_lead,
+    objection_duties,
+    suggested_lead,
+)
 
 # Each triage decision, the Demand transition that decides when it is open, and how it reads on screen.
 DECISIONS = {
@@ -80,7 +86,8 @@ def triage_queue(request):
     for demand in rows:
         demand.duplicate_count = counts.get(demand.pk, 0)
         demand.suggested_lead = item_lead(demand) or leads.get(demand.domain_id)
-    return render(request, "tickets/triage_queue.html", {"page": page, "rows": rows, "filters": filters})
+    return render(request, "tickets/triage_queue.html",
+                  {"page": page, "rows": rows, "filters": filters, "categories": Category.choices})
 
 
 def demand_page_url(demand: Demand) -> str:

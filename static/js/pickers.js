@@ -1,0 +1,28 @@
+// Department pickers: every <select data-picker> (accounts.widgets, options grouped by region in <optgroup>) becomes
+// a box that searches as one types (tom-select, served from npm by the app). Without JavaScript, or if tom-select is
+// missing, the native select stays and works.
+(function () {
+  "use strict";
+
+  function enhance(select) {
+    if (select.tomselect || typeof window.TomSelect !== "function") return;
+    var multiple = select.multiple;
+    new window.TomSelect(select, {
+      plugins: multiple ? ["remove_button"] : [],
+      maxOptions: null,
+      allowEmptyOption: !multiple,
+      hideSelected: multiple,
+      closeAfterSelect: !multiple,
+      placeholder: select.getAttribute("data-placeholder") || "",
+      searchField: ["text"],
+      lockOptgroupOrder: true,
+      render: {
+        no_results: function () { return '<div class="no-results">没有匹配的部门</div>'; }
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-picker]").forEach(enhance);
+  });
+})();
