@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0010_usernames_not_phones'),
-        ('tickets', '0021_demand_meeting_historicaldemand_meeting'),
+        ('tickets', '0023_ticket_assignee_notes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
