@@ -10,11 +10,16 @@ from django.utils import timezone
 from chambers.tests.factories import EntryFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def today() -> datetime.date:
+    """Read when the test runs, never at import: a run that crosses midnight (Asia/Shanghai) must not see yesterday."""
+    return timezone.localdate()
 
 
 @pytest.fixture
 def published(zhejiang, fujian):
+    TODAY = today()  # noqa: N806
     plan = PlanFactory(year=TODAY.year, published_at=timezone.now())
     current = EntryFactory(plan=plan, chamber=zhejiang, starts_on=TODAY, ends_on=TODAY, theme="本期：用工座谈")
     later = EntryFactory(plan=plan, chamber=fujian, starts_on=datetime.date(TODAY.year, 1, 1),
@@ -31,6 +36,7 @@ def test_rotation_page_shows_the_plan_and_the_current_turn(client, published):
 
 
 def test_a_draft_plan_is_not_public(client, zhejiang):
+    TODAY = today()  # noqa: N806
     EntryFactory(plan=PlanFactory(year=TODAY.year), chamber=zhejiang, starts_on=TODAY, ends_on=TODAY, theme="草稿主题")
     html = client.get(reverse("chambers:rotation")).content.decode()
     assert "草稿主题" not in html and "尚未发布" in html

@@ -27,7 +27,7 @@ def test_a_logged_in_person_gets_their_home_at_the_same_address(client, office_c
     client.force_login(office_clerk)
     response = client.get("/")
     assert response.status_code == 200
-    assert "accounts/home.html" in [t.name for t in response.templates]
+    assert "workbench/home.html" in [t.name for t in response.templates]  # the workbench of issue 15
     assert 'data-testid="public-nav"' not in response.content.decode()
 
 

@@ -7,6 +7,12 @@
   function enhance(select) {
     if (select.tomselect || typeof window.TomSelect !== "function") return;
     var multiple = select.multiple;
+    // tom-select points the label at its own text input; the hidden native select keeps the field's name for
+    // assistive technology (axe: select-name) through aria-label.
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (label && !select.getAttribute("aria-label")) {
+      select.setAttribute("aria-label", label.textContent.replace(/[*＊]/g, "").trim());
+    }
     new window.TomSelect(select, {
       plugins: multiple ? ["remove_button"] : [],
       maxOptions: null,

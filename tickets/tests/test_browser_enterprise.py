@@ -45,7 +45,7 @@ def test_enterprise_submits_on_a_phone_and_supplies_what_the_office_asks_for(sit
     expect(page.get_by_test_id("demand-number")).to_have_text(demand.number)
     expect(page.get_by_role("status").first).to_contain_text(f"编号 {demand.number}")
     expect(page.get_by_test_id("demand-standing")).to_contain_text("联合服务办公室正在研判")
-    expect(page.get_by_role("link", name="营业执照副本.pdf")).to_be_visible()
+    expect(page.get_by_role("link", name="营业执照副本.pdf", exact=True)).to_be_visible()  # beside its 预览 link
     screenshot(page, "enterprise-status")
 
     office = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 860})
@@ -74,7 +74,7 @@ def test_enterprise_submits_on_a_phone_and_supplies_what_the_office_asks_for(sit
 
     expect(page.get_by_test_id("demand-standing")).to_contain_text("联合服务办公室正在研判")
     expect(page.get_by_text("材料已补充")).to_be_visible()
-    expect(page.get_by_role("link", name="消防设计审查意见书.pdf")).to_be_visible()
+    expect(page.get_by_role("link", name="消防设计审查意见书.pdf", exact=True)).to_be_visible()
     assert Demand.objects.get(pk=demand.pk).state == Demand.State.REGISTERED
     ent.close()
 

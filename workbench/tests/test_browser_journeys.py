@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from qiyezhijia.testing import login_as, screenshot
+from qiyezhijia.testing import accept_confirmations, assert_accessible, confirm, login_as, pick, screenshot
 from tickets import workflow
 from tickets.models import Demand, Ticket
 
@@ -68,10 +68,11 @@ def test_the_office_triages_from_its_workbench(site, page):
     expect(row).to_contain_text(re.compile("剩余|今日到期"))  # triage within 1 working day
     expect(page.get_by_test_id("queue-links")).to_contain_text("待研判")
     screenshot(page, "workbench-office")
+    assert_accessible(page, "工作台（联合服务办公室）")
     row.get_by_role("link", name=demand.title).click()
     form = page.locator("#decision-ticket")
     form.get_by_role("combobox", name="诉求类别").select_option(label="协调类")
-    form.get_by_role("combobox", name="牵头部门").select_option(label="市市场监督管理局")
+    pick(form, "牵头部门", "市场监督", "市市场监督管理局")
     page.get_by_test_id("submit-ticket").click()
     expect_flash(page, "已形成工单")
     go_home(page)
@@ -82,10 +83,12 @@ def test_the_office_triages_from_its_workbench(site, page):
 def test_the_lead_department_signs_and_closes_from_its_workbench(site, page):
     ticket = dispatched("企业名称变更后食品经营许可证信息未同步")
     login_as(page, site, "handler_scjg")
+    accept_confirmations(page)  # signing and closing are final acts: each asks once
     due = page.get_by_test_id("panel-due")
     row = due.get_by_test_id("due-row").filter(has_text=ticket.number)
     expect(row).to_contain_text("待签收")
     screenshot(page, "workbench-handler")
+    assert_accessible(page, "工作台（部门）")
     row.get_by_role("link", name=ticket.number).click()
     page.get_by_test_id("action-sign").click()
     expect(page.get_by_test_id("ticket-state")).to_have_text("办理中")
@@ -105,9 +108,11 @@ def test_a_specialist_records_a_callback_from_its_workbench(site, page):
     ticket = workflow.ticket_sign(actor=user("handler_scjg"), ticket=ticket)
     workflow.ticket_close(actor=user("handler_scjg"), ticket=ticket, standard="resolved", result="已修复道路。")
     login_as(page, site, "spec_fgw")
+    accept_confirmations(page)  # the callback is a final act
     row = page.get_by_test_id("panel-due").get_by_test_id("due-row").filter(has_text=ticket.number)
     expect(row).to_contain_text("已办结待回访")
     screenshot(page, "workbench-specialist")
+    assert_accessible(page, "工作台（企业服务专员）")
     row.get_by_role("link", name=ticket.number).click()
     page.get_by_test_id("action-callback").click()
     form = page.get_by_role("form", name="记录回访", exact=True)
@@ -138,6 +143,7 @@ def test_the_enterprise_submits_and_rates_from_its_home(site, page):
     expect(todo.get_by_test_id("todo-rate")).to_contain_text("新厂房消防验收排期过长")
     expect(page.get_by_test_id("recent-demands")).to_contain_text("已形成工单")
     screenshot(page, "home-enterprise")
+    assert_accessible(page, "企业首页")
 
     page.get_by_test_id("submit-demand").click()
     page.get_by_label("标题").fill("园区供电线路老化经常停电")
@@ -156,7 +162,9 @@ def test_the_enterprise_submits_and_rates_from_its_home(site, page):
     rate.get_by_label("评价（可不填）").fill("验收很快安排上了，谢谢。")
     top(page)
     screenshot(page, "enterprise-ticket-rate")
+    assert_accessible(page, "企业看到的工单页")
     page.get_by_test_id("submit-rate").click()
+    confirm(page, "评价提交后不能修改")
     expect_flash(page, "感谢您的评价")
     expect(page.get_by_test_id("rating")).to_contain_text("验收很快安排上了")
     screenshot(page, "enterprise-ticket-rated")
@@ -170,3 +178,8 @@ def test_the_leader_lands_on_the_dashboard_and_reads_the_tickets(site, page):
     page.get_by_test_id("main-menu").get_by_role("link", name=re.compile("^工单列表")).click()
     expect(page.get_by_role("heading", name="工单列表")).to_be_visible()
     screenshot(page, "leader-tickets")
+    # The ledger of the region is the leader's to read (and to print on A4 landscape).
+    page.get_by_test_id("main-menu").get_by_role("link", name=re.compile("^台账")).click()
+    expect(page.get_by_role("heading", name="企业诉求台账")).to_be_visible()
+    assert_accessible(page, "台账（领导）")
+    screenshot(page, "leader-ledger")
