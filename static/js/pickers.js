@@ -7,12 +7,9 @@
   function enhance(select) {
     if (select.tomselect || typeof window.TomSelect !== "function") return;
     var multiple = select.multiple;
-    // tom-select points the label at its own text input; the hidden native select keeps the field's name for
-    // assistive technology (axe: select-name) through aria-label.
-    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
-    if (label && !select.getAttribute("aria-label")) {
-      select.setAttribute("aria-label", label.textContent.replace(/[*＊]/g, "").trim());
-    }
+    // tom-select points the label at its own text input (the combobox people use); the native select it keeps for the
+    // form is hidden and out of the tab order, so it leaves the accessibility tree too (axe: select-name).
+    select.setAttribute("aria-hidden", "true");
     new window.TomSelect(select, {
       plugins: multiple ? ["remove_button"] : [],
       maxOptions: null,

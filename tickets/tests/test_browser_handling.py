@@ -11,7 +11,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
-from qiyezhijia.testing import accept_confirmations, assert_accessible, browser_login, confirm, login_as, screenshot
+from qiyezhijia.testing import (
+    accept_confirmations,
+    assert_accessible,
+    browser_login,
+    confirm,
+    login_as,
+    screenshot,
+)
 from tickets import workflow
 from tickets.models import Callback, Rating, SamplingBatch, Ticket
 

@@ -12,7 +12,13 @@ from qiyezhijia.testing import flashed
 from tickets import workflow
 from tickets.models import Ticket, TicketEvent
 from tickets.tests.api_helpers import api_as
-from tickets.tests.handling_states import action_url, detail_url, enterprise_ticket, fresh, post
+from tickets.tests.handling_states import (
+    action_url,
+    detail_url,
+    enterprise_ticket,
+    fresh,
+    post,
+)
 from tickets.tests.helpers import dispatched_ticket, disputed_ticket, handling_ticket
 
 pytestmark = pytest.mark.django_db

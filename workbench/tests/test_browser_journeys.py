@@ -8,7 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from qiyezhijia.testing import accept_confirmations, assert_accessible, confirm, login_as, pick, screenshot
+from qiyezhijia.testing import (
+    accept_confirmations,
+    assert_accessible,
+    confirm,
+    login_as,
+    pick,
+    screenshot,
+)
 from tickets import workflow
 from tickets.models import Demand, Ticket
 
