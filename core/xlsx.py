@@ -50,12 +50,10 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return out.getvalue()
 
 
-def table_workbook(title: str, headers: list[str], rows, widths: list[int] | None = None) -> Workbook:
-    """One sheet: bold headers, then the rows (datetimes shown to the minute), the header row frozen. Datetimes must
-    be naive local times (Excel has no time zones)."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
+def add_sheet(workbook: Workbook, title: str, headers: list[str], rows, widths: list[int] | None = None):
+    """A sheet in `workbook`: bold headers, then the rows (datetimes shown to the minute), the header row frozen.
+    Datetimes must be naive local times (Excel has no time zones)."""
+    sheet = workbook.create_sheet(title[:31])
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -68,6 +66,14 @@ def table_workbook(title: str, headers: list[str], rows, widths: list[int] | Non
     for index, width in enumerate(widths or [14] * len(headers), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
+    return sheet
+
+
+def table_workbook(title: str, headers: list[str], rows, widths: list[int] | None = None) -> Workbook:
+    """A workbook of one sheet (add_sheet)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    add_sheet(workbook, title, headers, rows, widths)
     return workbook
 
 

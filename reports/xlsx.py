@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from core.xlsx import workbook_bytes
+from core.xlsx import add_sheet, xlsx_response
 from reports.kpis import RATE_NAMES
 from reports.ledger import LEDGER_HEADERS, local
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 KPI_LABELS = {
     "demands_received": "受理诉求数",
@@ -30,34 +22,10 @@ KPI_LABELS = {
 }
 
 
-def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list], widths: list[int] | None = None):
-    sheet = workbook.create_sheet(title)
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
-    for row in rows:
-        sheet.append(row)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, datetime):
-                cell.number_format = TIME_FORMAT
-    for index, width in enumerate(widths or [14] * len(headers), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
-def _response(workbook: Workbook, filename: str) -> HttpResponse:
-    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 def ledger_workbook(rows, *, department, quarter: str) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _sheet(workbook, f"台账 {quarter}", LEDGER_HEADERS, [row.values for row in rows], LEDGER_WIDTHS)
+    add_sheet(workbook, f"台账 {quarter}", LEDGER_HEADERS, [row.values for row in rows], LEDGER_WIDTHS)
     workbook.properties.title = f"{department.name} {quarter} 企业诉求台账"
     return workbook
 
@@ -80,25 +48,25 @@ def collected_ledgers_response(books, *, region, quarter: str) -> HttpResponse:
     """The office's collection (SPEC §9): a contents sheet, then one sheet per department that handled anything."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _sheet(workbook, "汇总", ["部门", "诉求数", "牵头", "协办"], [
+    add_sheet(workbook, "汇总", ["部门", "诉求数", "牵头", "协办"], [
         [department.name, len(rows), sum(1 for r in rows if r.values[-1] == "牵头"), sum(1 for r in rows if r.values[-1] == "协办")]
         for department, rows in books
     ], [30, 10, 10, 10])
     taken = {"汇总"}
     for department, rows in books:
-        _sheet(workbook, _sheet_title(department.name, taken), LEDGER_HEADERS, [row.values for row in rows], LEDGER_WIDTHS)
+        add_sheet(workbook, _sheet_title(department.name, taken), LEDGER_HEADERS, [row.values for row in rows], LEDGER_WIDTHS)
     workbook.properties.title = f"{region.name} {quarter} 企业诉求台账汇总"
-    return _response(workbook, f"台账汇总-{region.code}-{quarter}.xlsx")
+    return xlsx_response(workbook, f"台账汇总-{region.code}-{quarter}.xlsx")
 
 
 def ledger_response(rows, *, department, quarter: str) -> HttpResponse:
-    return _response(ledger_workbook(rows, department=department, quarter=quarter), f"台账-{department.code}-{quarter}.xlsx")
+    return xlsx_response(ledger_workbook(rows, department=department, quarter=quarter), f"台账-{department.code}-{quarter}.xlsx")
 
 
 def report_workbook(*, result: dict, regions, overdue, unsatisfied, notable, office_name: str, period: str) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    kpi = _sheet(workbook, "运行指标", ["指标", "数值"], [], [24, 16])
+    kpi = add_sheet(workbook, "运行指标", ["指标", "数值"], [], [24, 16])
     kpi.append(["编制单位", office_name])
     kpi.append(["统计期间", period])
     for name, label in KPI_LABELS.items():
@@ -113,7 +81,7 @@ def report_workbook(*, result: dict, regions, overdue, unsatisfied, notable, off
          "—" if row["score"] is None else row["score"], row["overdue_open"]]
         for row in result["departments"]
     ]
-    sheet = _sheet(workbook, "部门排名", ["名次", "牵头部门", "派发工单", "按时签收率", "解决率", "满意率", "综合得分", "超期未办结"],
+    sheet = add_sheet(workbook, "部门排名", ["名次", "牵头部门", "派发工单", "按时签收率", "解决率", "满意率", "综合得分", "超期未办结"],
                    ranking, [8, 28, 10, 12, 10, 10, 10, 12])
     for cells in sheet.iter_rows(min_row=2, min_col=4, max_col=7):
         for cell in cells:
@@ -121,7 +89,7 @@ def report_workbook(*, result: dict, regions, overdue, unsatisfied, notable, off
                 cell.number_format = "0.0%" if cell.column < 7 else "0.0000"
 
     if regions:
-        sheet = _sheet(workbook, "区域对比", ["区域", *KPI_LABELS.values()], [
+        sheet = add_sheet(workbook, "区域对比", ["区域", *KPI_LABELS.values()], [
             [row["region"], *("—" if row[name] is None else row[name] for name in KPI_LABELS)] for row in regions
         ], [22] + [12] * len(KPI_LABELS))
         for cells in sheet.iter_rows(min_row=2):
@@ -129,18 +97,18 @@ def report_workbook(*, result: dict, regions, overdue, unsatisfied, notable, off
                 if name in RATE_NAMES and isinstance(cell.value, float):
                     cell.number_format = "0.0%"
 
-    _sheet(workbook, "超期工单", ["工单编号", "标题", "牵头部门", "状态", "期限"], [
+    add_sheet(workbook, "超期工单", ["工单编号", "标题", "牵头部门", "状态", "期限"], [
         [t.number, t.title, t.lead_department.name, t.get_state_display(), local(t.current_due_at)] for t in overdue
     ], [20, 36, 28, 14, 17])
-    _sheet(workbook, "不满意回访", ["工单编号", "标题", "牵头部门", "回访时间", "满意度", "回访记录"], [
+    add_sheet(workbook, "不满意回访", ["工单编号", "标题", "牵头部门", "回访时间", "满意度", "回访记录"], [
         [c.ticket.number, c.ticket.title, c.ticket.lead_department.name, local(c.at), c.get_satisfaction_display(), c.note]
         for c in unsatisfied
     ], [20, 36, 28, 17, 10, 40])
-    _sheet(workbook, "重要事项", ["时间", "事项", "工单编号", "标题", "牵头部门", "说明"], [
+    add_sheet(workbook, "重要事项", ["时间", "事项", "工单编号", "标题", "牵头部门", "说明"], [
         [local(e.at), e.kind_label, e.ticket.number, e.ticket.title, e.ticket.lead_department.name, e.note] for e in notable
     ], [17, 18, 20, 36, 28, 50])
     return workbook
 
 
 def report_response(*, filename: str, **kwargs) -> HttpResponse:
-    return _response(report_workbook(**kwargs), filename)
+    return xlsx_response(report_workbook(**kwargs), filename)
