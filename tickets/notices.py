@@ -216,6 +216,30 @@ def demand_merged(demand, ticket) -> None:
     )
 
 
+def merge_proposed(demand, proposal) -> None:
+    """The office asks the enterprise to confirm a merge (it answers on the demand's page)."""
+    _tell_enterprise(
+        demand, event="merge_proposal", key=f"demand:{demand.pk}:merge_proposal:{proposal.pk}", url=_demand_url(demand),
+        title=f"请确认是否同意合并办理：{demand.number}",
+        body=f"您的诉求与{proposal.ticket.lead_department.name}正在办理的同类事项相同，联合服务办公室拟合并办理，请在诉求页面确认。",
+    )
+
+
+def merge_answered(demand, proposal) -> None:
+    """The office hears the enterprise's answer (a refusal or a lapse leaves the demand in its triage queue)."""
+    outcome = {
+        "accepted": "企业同意合并，诉求已合并办理",
+        "declined": "企业不同意合并，请另作研判",
+        "lapsed": "企业同意合并，但工单已不在办理中，请重新研判",
+    }[proposal.state]
+    notify_region_office(
+        demand.region, event="merge_answer", key=f"demand:{demand.pk}:merge_proposal:{proposal.pk}:answer",
+        url=_demand_url(demand) if proposal.state == "accepted" else reverse("tickets:triage", args=[demand.pk]),
+        title=f"合并征询已答复：{demand.number}",
+        body=outcome + (f"。企业说明：{proposal.answer_note}" if proposal.state == "declined" and proposal.answer_note else "。"),
+    )
+
+
 def result_given(ticket) -> None:
     key = f"ticket:{ticket.pk}:close:{_at(ticket.closed_at)}"
     for demand in _demands(ticket):

@@ -14,7 +14,7 @@ from accounts.roles import OWN_SUBMISSION_READERS
 from core.workbench import Panel
 from tickets import queues
 from tickets.listing import by_running_due, enterprise_labels, with_list_relations
-from tickets.models import Demand, Ticket
+from tickets.models import Demand, MergeProposal, Ticket
 from tickets.selectors import assigned_to, demands_visible_to, tickets_visible_to
 from tickets.standing import where_it_stands
 from workcalendar.clocks import DUE_BUCKETS, DueWindows
@@ -146,11 +146,15 @@ def workbench_panels(user, *, windows: DueWindows) -> list[Panel]:
 
 # --- the enterprise's home -----------------------------------------------------------------------------------------
 def enterprise_home(user) -> dict:
-    """What the enterprise's home shows: what needs its action (materials to supply, results to rate) and its recent
-    demands with one sentence each. Four queries whatever the rows."""
+    """What the enterprise's home shows: what needs its action (materials to supply, merges to confirm, results to
+    rate) and its recent demands with one sentence each. Five queries whatever the rows."""
     demands = demands_visible_to(user)
     to_supply = list(
         demands.filter(state=Demand.State.AWAITING_MATERIALS).order_by("-registered_at", "-id")[:RECENT_DEMANDS]
+    )
+    to_merge = list(
+        demands.filter(state=Demand.State.REGISTERED, merge_proposals__state=MergeProposal.State.PENDING)
+        .order_by("-registered_at", "-id")[:RECENT_DEMANDS]
     )
     to_rate = list(
         tickets_visible_to(user).filter(state=Ticket.State.CLOSED, rating__isnull=True)
@@ -162,4 +166,4 @@ def enterprise_home(user) -> dict:
     )
     for demand in recent:
         demand.standing = where_it_stands(demand)
-    return {"to_supply": to_supply, "to_rate": to_rate, "recent": recent}
+    return {"to_supply": to_supply, "to_merge": to_merge, "to_rate": to_rate, "recent": recent}

@@ -32,7 +32,7 @@ from core.masking import mask_phone
 from tickets import rules, workflow
 from tickets.api.attachments import AttachmentSerializer, AttachmentUploadView
 from tickets.clocks import demand_clock
-from tickets.models import ConsultRequest, Demand
+from tickets.models import ConsultRequest, Demand, MergeProposal
 from tickets.models.demand import Channel
 from tickets.pii import reveal_requester_phone
 from tickets.selectors import demand_for_user, demands_visible_to
@@ -57,6 +57,16 @@ class OpinionOut(serializers.Serializer):
     at = serializers.DateTimeField(source="answered_at")
 
 
+class MergeProposalOut(serializers.Serializer):
+    ticket = serializers.IntegerField(source="ticket_id", help_text="拟合并到的工单 id")
+    lead_department = serializers.CharField(source="ticket.lead_department.code")
+    message = serializers.CharField()
+    state = serializers.CharField(help_text="pending|accepted|declined|lapsed")
+    proposed_at = serializers.DateTimeField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    answer_note = serializers.CharField()
+
+
 class DemandSerializer(serializers.ModelSerializer):
     domain = serializers.SlugRelatedField(slug_field="code", read_only=True)
     first_contact_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -74,6 +84,9 @@ class DemandSerializer(serializers.ModelSerializer):
     service_item = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True, help_text="所涉服务事项编码（就此事项反映诉求）；没有时为 null"
     )
+    merge_proposal = serializers.SerializerMethodField(
+        help_text="联合服务办公室最近一次向企业征询合并（propose_merge）；没有时为 null"
+    )
 
     class Meta:
         model = Demand
@@ -81,6 +94,7 @@ class DemandSerializer(serializers.ModelSerializer):
             "id", "number", "state", "channel", "title", "content", "domain", "enterprise", "requester", "anonymous",
             "received_at", "registered_at", "first_contact_department", "triage_due_at", "provisional_deadline",
             "ticket", "external_ref", "opinions", "attachments", "service_item", "policy", "training", "activity", "meeting",
+            "merge_proposal",
         ]
         read_only_fields = fields
 
@@ -98,6 +112,11 @@ class DemandSerializer(serializers.ModelSerializer):
         # Masked for every reader; those who call back ask POST …/reveal-phone/ (audited, SECURITY.md §5).
         return {"name": demand.requester_name, "phone": mask_phone(demand.requester_phone)}
 
+    @extend_schema_field(MergeProposalOut(allow_null=True))
+    def get_merge_proposal(self, demand) -> dict | None:
+        latest = demand.latest_merge_proposals[0] if demand.latest_merge_proposals else None
+        return None if latest is None else MergeProposalOut(latest).data
+
     def get_provisional_deadline(self, demand) -> bool:
         clock = demand_clock(demand)
         return bool(clock and clock.provisional)
@@ -113,7 +132,9 @@ def demand_queryset(user, base=None):
         opinions = opinions.none()
     base = demands_visible_to(user) if base is None else base
     return base.select_related("enterprise", "domain", "first_contact_department", "service_item").prefetch_related(
-        Prefetch("consultations", queryset=opinions, to_attr="answered_opinions"), "attachments"
+        Prefetch("consultations", queryset=opinions, to_attr="answered_opinions"), "attachments",
+        Prefetch("merge_proposals", queryset=MergeProposal.objects.select_related("ticket__lead_department")
+                 .order_by("-proposed_at", "-id"), to_attr="latest_merge_proposals"),
     )
 
 
@@ -312,12 +333,25 @@ class TriageBody(DecisionBody):
         return head if decision is None else decision().run_validation(data)
 
 
+class ProposeMergeBody(serializers.Serializer):
+    into = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="拟合并到的工单 id")
+    message = text(help_text="给企业的说明（可不填）")
+
+
+class AnswerMergeBody(serializers.Serializer):
+    consent = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="true 同意合并，false 不同意")
+    note = text(help_text="说明（不同意时写明理由）")
+
+
 # One entry per route /demands/{id}/{name}/.
 DEMAND_ACTIONS: dict[str, Action] = {
     "triage": Action("研判", TriageBody, workflow.demand_triage),
     "supplement": Action("补充材料", ContentBody, workflow.demand_supply_materials),
     "opinion": Action("提出会商意见", ContentBody, workflow.demand_give_opinion),
     "withdraw": Action("撤回诉求", NoteBody, workflow.demand_withdraw),
+    # Beyond API.md: the office asks the enterprise online for its consent to a merge; the enterprise answers.
+    "propose_merge": Action("向企业征询合并", ProposeMergeBody, workflow.demand_propose_merge),
+    "answer_merge": Action("答复合并征询", AnswerMergeBody, workflow.demand_answer_merge),
 }
 
 

@@ -113,6 +113,23 @@ class WithdrawForm(StyledForm):
     )
 
 
+class AnswerMergeForm(StyledForm):
+    """The enterprise's answer to the office's merge proposal: the button pressed says yes or no."""
+
+    consent = forms.ChoiceField(
+        choices=[("yes", "同意合并"), ("no", "不同意合并")], widget=forms.HiddenInput,
+        error_messages={"required": "请选择同意合并或不同意合并。", "invalid_choice": "请选择同意合并或不同意合并。"},
+    )
+    note = forms.CharField(
+        label="说明（可不填；不同意时请说明理由）", required=False, max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "例如：我们的情况与该事项不同"}),
+        error_messages={"max_length": "说明不能超过 500 个字。"},
+    )
+
+    def workflow_kwargs(self) -> dict:
+        return {"consent": self.cleaned_data["consent"] == "yes", "note": self.cleaned_data["note"]}
+
+
 class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
     """Staff register a demand received on a channel (SPEC §3). Which fields appear depends on the role."""
 

@@ -89,6 +89,26 @@ class MergeDecisionForm(TriageDecision):
         return {"into": data["into"], "consent": {"by": data["consent_by"], "method": data["consent_method"], "at": data["consent_at"]}}
 
 
+class ProposeMergeForm(MergeDecisionForm):
+    """Ask the enterprise on the platform instead of recording a consent obtained elsewhere: the enterprise's answer
+    is the consent (`workflow.demand_propose_merge`)."""
+
+    decision = "propose_merge"
+    message = forms.CharField(
+        label="给企业的说明（可不填）", required=False, max_length=NOTE_LIMIT,
+        widget=textarea(2, "例如：您反映的道路破损问题，交通局已在办理，合并后一并答复"),
+        help_text="企业在“需要您处理”和诉求页面看到此说明与牵头部门，看不到其他企业的信息。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("consent_by", "consent_method", "consent_at"):
+            del self.fields[name]
+
+    def workflow_kwargs(self) -> dict:
+        return {"into": self.cleaned_data["into"], "message": self.cleaned_data["message"]}
+
+
 class SupplementDecisionForm(TriageDecision):
     decision = "supplement"
     missing = forms.CharField(label="需补充的材料", max_length=NOTE_LIMIT, widget=textarea(3, "写明缺少哪些材料、如何提交"),

@@ -1,5 +1,12 @@
 from tickets.models.common import Attachment, TimelineEntry
-from tickets.models.demand import ConsultRequest, Demand, DemandEvent, ProvincialEscalation, SubmissionKey
+from tickets.models.demand import (
+    ConsultRequest,
+    Demand,
+    DemandEvent,
+    MergeProposal,
+    ProvincialEscalation,
+    SubmissionKey,
+)
 from tickets.models.figures import DemandDay, TicketDay
 from tickets.models.handling import (
     Callback,
@@ -20,6 +27,7 @@ __all__ = [
     "DemandDay",
     "DemandEvent",
     "ExtensionRequest",
+    "MergeProposal",
     "ProvincialEscalation",
     "Rating",
     "Review",

@@ -330,6 +330,48 @@ class ProvincialEscalation(models.Model):
         ]
 
 
+class MergeProposal(models.Model):
+    """The office asks the enterprise on the platform whether its demand may be merged into an open ticket of the same
+    matter (§4.2.1(2)). The enterprise's "同意" is the requester's consent (method `online`, who and when recorded on the
+    demand) and merges at once; "不同意" leaves the demand with the office, which decides otherwise. The demand stays
+    `registered` meanwhile (SPEC §4 has no waiting state) and its triage clock runs on; when it leaves triage by any
+    other act, an unanswered proposal lapses (`tickets.workflow._shared.save_demand`)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待企业确认")
+        ACCEPTED = "accepted", _("企业同意合并")
+        DECLINED = "declined", _("企业不同意合并")
+        LAPSED = "lapsed", _("已失效")
+
+    demand = models.ForeignKey(Demand, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="merge_proposals")
+    ticket = models.ForeignKey("tickets.Ticket", verbose_name=_("拟合并到的工单"), on_delete=models.PROTECT, related_name="+")
+    message = models.TextField(_("征询说明"), blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PENDING)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("征询人"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("征询时间"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("答复人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("答复或失效时间"), null=True, blank=True)
+    answer_note = models.TextField(_("答复说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("合并征询")
+        verbose_name_plural = _("合并征询")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demand"], condition=Q(state="pending"), name="merge_proposal_one_pending",
+                violation_error_message=_("该诉求已有一项待企业确认的合并征询。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.demand_id} → {self.ticket_id}（{self.get_state_display()}）"
+
+
 class DemandEvent(TimelineEntry):
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events")
 

@@ -24,6 +24,7 @@ DEMAND_KEYS = {
     "id", "number", "state", "channel", "title", "content", "domain", "enterprise", "requester", "anonymous",
     "received_at", "registered_at", "first_contact_department", "triage_due_at", "provisional_deadline", "ticket",
     "external_ref", "opinions", "attachments", "service_item", "policy", "training", "activity", "meeting",
+    "merge_proposal",  # beyond API.md: the office's online request for the enterprise's consent to a merge
 }
 
 

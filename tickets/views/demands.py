@@ -4,6 +4,7 @@ and the two acts taken from that page: supplying materials and withdrawing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, When
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -15,16 +16,17 @@ from accounts.models import Role
 from accounts.roles import DEMAND_LIST_READERS, sees_internal
 from core.pagination import paginate
 from core.search import matches
-from core.web import run_act
+from core.errors import Conflict
+from core.web import apply_errors, run_act
 from tickets import rules, workflow
 from tickets.clocks import overdue_demands_q
-from tickets.forms.intake import DemandFilterForm, SupplyMaterialsForm, WithdrawForm
-from tickets.models import Demand, Ticket
+from tickets.forms.intake import AnswerMergeForm, DemandFilterForm, SupplyMaterialsForm, WithdrawForm
+from tickets.models import Demand, MergeProposal, Ticket
 from tickets.selectors import demand_for_user, demands_visible_to
 from tickets.standing import pressed_on, ticket_progress, where_it_stands
 
 
-def _render_detail(request, demand: Demand, *, supply_form=None, withdraw_form=None):
+def _render_detail(request, demand: Demand, *, supply_form=None, withdraw_form=None, merge_form=None):
     user = request.user
     available = rules.available_transitions(demand, user)
     can_supply = "supply_materials" in available
@@ -44,6 +46,8 @@ def _render_detail(request, demand: Demand, *, supply_form=None, withdraw_form=N
         context["ticket_result"] = demand.ticket.state in (Ticket.State.CLOSED, Ticket.State.REVIEW, Ticket.State.ARCHIVED)
     if user.role == Role.ENTERPRISE:
         context["standing"] = where_it_stands(demand, pressed=pressed)
+        context["merge_proposal"] = proposal = pending_merge_proposal(demand)
+        context["merge_form"] = merge_form or (AnswerMergeForm() if proposal else None)
         return render(request, "tickets/demand_detail_enterprise.html", context)
     context.update(
         can_triage="form_ticket" in available,
@@ -98,6 +102,41 @@ def demand_withdraw(request, pk: int):
     return _render_detail(request, demand, withdraw_form=form)
 
 
+def pending_merge_proposal(demand: Demand) -> MergeProposal | None:
+    """The office's unanswered merge proposal, while the demand still waits for triage."""
+    if demand.state != Demand.State.REGISTERED:
+        return None
+    return (demand.merge_proposals.filter(state=MergeProposal.State.PENDING)
+            .select_related("ticket__lead_department").first())
+
+
+@require_POST
+@login_required
+def demand_answer_merge(request, pk: int):
+    """The enterprise agrees to the office's merge proposal (the demand is merged at once) or declines it."""
+    demand = demand_for_user(request.user, pk)
+    if not rules.is_demand_owner(demand, request.user):
+        raise PermissionDenied("只有诉求所属企业的用户可以答复合并征询。")
+    form = AnswerMergeForm(request.POST)
+    if form.is_valid():
+        try:
+            proposal = workflow.demand_answer_merge(actor=request.user, demand=demand, **form.workflow_kwargs())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:  # no open proposal any more: the page shows where the demand stands
+            messages.error(request, exc.message)
+            return redirect("tickets:demand_detail", pk=demand.pk)
+        else:
+            messages.success(request, {
+                MergeProposal.State.ACCEPTED: f"您已同意合并。诉求 {demand.number} 已与同类事项合并，由"
+                                              f"{proposal.ticket.lead_department.name}一并办理，办理结果会通知您。",
+                MergeProposal.State.DECLINED: f"您已答复不同意合并。联合服务办公室将另行研判诉求 {demand.number}。",
+                MergeProposal.State.LAPSED: "该同类事项已办结，无法再合并。联合服务办公室将重新研判您的诉求，请留意通知。",
+            }[proposal.state])
+            return redirect("tickets:demand_detail", pk=demand.pk)
+    return _render_detail(request, demand, merge_form=form)
+
+
 @require_GET
 @login_required
 def demand_list(request):
@@ -138,4 +177,5 @@ urlpatterns = [
     path("demands/<int:pk>/", demand_detail, name="demand_detail"),
     path("demands/<int:pk>/supply/", demand_supply, name="demand_supply"),
     path("demands/<int:pk>/withdraw/", demand_withdraw, name="demand_withdraw"),
+    path("demands/<int:pk>/merge-answer/", demand_answer_merge, name="demand_answer_merge"),
 ]

@@ -19,8 +19,8 @@ from core.web import apply_errors
 from tickets import queues, rules, workflow
 from tickets.clocks import overdue_demands_q
 from tickets.duplicates import SAME_ENTERPRISE_SIMILARITY, SIMILARITY, duplicate_counts, likely_duplicates, split
-from tickets.forms.office import TRIAGE_FORMS, TriageFilterForm, merge_targets
-from tickets.models import Demand, Ticket
+from tickets.forms.office import TRIAGE_FORMS, ProposeMergeForm, TriageFilterForm, merge_targets
+from tickets.models import Demand, MergeProposal, Ticket
 from tickets.models.ticket import Category
 from tickets.selectors import (
     demand_for_user,
@@ -156,9 +156,33 @@ def triage(request, pk: int):
         return TRIAGE_FORMS[name](data, **kwargs)
 
     forms_by_decision = {name: build(name) for name in available}
+    # The office may instead ask the enterprise on the platform to consent to the merge (its answer merges).
+    proposals = list(demand.merge_proposals.select_related("ticket__lead_department", "proposed_by", "answered_by"))
+    pending_proposal = next((p for p in proposals if p.state == MergeProposal.State.PENDING), None)
+    propose_form = None
+    if "merge" in available and pending_proposal is None and workflow.may_answer_online(demand):
+        propose_form = ProposeMergeForm(demand=demand, targets=targets, initial=forms_by_decision["merge"].initial)
     chosen = available[0]
     decision_error = ""
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("decision") == ProposeMergeForm.decision:
+        chosen = "merge"
+        if propose_form is None:
+            decision_error = "该诉求现在不能向企业征询合并（已有待答复的征询，或企业没有平台账号）。"
+        else:
+            propose_form = ProposeMergeForm(request.POST, demand=demand, targets=targets)
+            if propose_form.is_valid():
+                try:
+                    workflow.demand_propose_merge(actor=user, demand=demand, **propose_form.workflow_kwargs())
+                except ValidationError as exc:
+                    apply_errors(propose_form, exc)
+                except Conflict as exc:
+                    messages.error(request, exc.message)
+                    return redirect("tickets:triage", pk=demand.pk)
+                else:
+                    messages.success(request, f"已向企业征询诉求 {demand.number} 是否同意合并；企业同意后自动合并，"
+                                              "答复前诉求仍在待研判队列中，研判期限照常计算。")
+                    return redirect("tickets:triage_queue")
+    elif request.method == "POST":
         chosen = request.POST.get("decision", "")
         if chosen not in available:
             decision_error = "请选择该诉求当前可作的研判结论。"
@@ -187,6 +211,9 @@ def triage(request, pk: int):
             for name in available
         ],
         "decision_error": decision_error,
+        "propose_form": propose_form,
+        "pending_proposal": pending_proposal,
+        "proposals": proposals,
         "suggested": suggested,
         "suggested_by": suggested_by,
         "service_item": demand.service_item if demand.service_item_id else None,

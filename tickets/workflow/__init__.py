@@ -43,26 +43,31 @@ from tickets.workflow.handling import (
 )
 from tickets.workflow.registration import demand_register, demand_submit_public
 from tickets.workflow.triage import (
+    demand_answer_merge,
     demand_consult,
     demand_escalate,
     demand_form_ticket,
     demand_give_opinion,
     demand_merge,
+    demand_propose_merge,
     demand_reject,
     demand_request_materials,
     demand_supply_materials,
     demand_triage,
     demand_withdraw,
+    may_answer_online,
 )
 
 __all__ = [
     "PHONE_RE",
     "attach_file",
+    "demand_answer_merge",
     "demand_consult",
     "demand_escalate",
     "demand_form_ticket",
     "demand_give_opinion",
     "demand_merge",
+    "demand_propose_merge",
     "demand_register",
     "demand_reject",
     "demand_request_materials",
@@ -71,6 +76,7 @@ __all__ = [
     "demand_triage",
     "demand_withdraw",
     "escalation_update",
+    "may_answer_online",
     "ticket_add_co_department",
     "ticket_add_note",
     "ticket_assign",

@@ -20,7 +20,7 @@ from accounts.models import Department, Region, User
 from audit.services import record
 from core.errors import Conflict, PermissionDenied, field_error
 from tickets import clocks, figures, rules
-from tickets.models import Demand, DemandEvent, Ticket, TicketEvent
+from tickets.models import Demand, DemandEvent, MergeProposal, Ticket, TicketEvent
 from workcalendar.workdays import start_clock
 
 PHONE_RE = re.compile(r"^[0-9+\-() ]{7,20}$")
@@ -138,9 +138,15 @@ def save_ticket(ticket: Ticket, fields: list[str]) -> None:
 
 
 def save_demand(demand: Demand, fields: list[str]) -> None:
-    """Save the changed fields; when the demand's ticket changed, its category counts now (daily figures)."""
+    """Save the changed fields; when the demand's ticket changed, its category counts now (daily figures). A demand
+    that leaves `registered` by any act lets an unanswered merge proposal lapse: the enterprise can no longer answer it."""
     before = getattr(demand, "_figures_before", None)
     demand.save(update_fields=fields)
+    if "state" in fields and demand.state != Demand.State.REGISTERED:
+        MergeProposal.objects.filter(demand=demand, state=MergeProposal.State.PENDING).update(
+            state=MergeProposal.State.LAPSED, answered_at=_now(),
+            answer_note=f"诉求已转为“{demand.get_state_display()}”，征询不再需要答复。",
+        )
     if "ticket" in fields:
         if before is None:
             before = {}

@@ -10,17 +10,19 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.timezone import localtime
 
-from accounts.models import Department, User
+from accounts.models import Department, Role, User
 from accounts.roles import CONSULTEES
 from core.dates import bounds_message
 from core.errors import Conflict, PermissionDenied, field_error
 from core.files import validate_uploads
-from tickets import notices
+from tickets import notices, rules
 from tickets.models import (
     Attachment,
     ConsultRequest,
     Demand,
+    MergeProposal,
     ProvincialEscalation,
     Ticket,
 )
@@ -100,13 +102,8 @@ def demand_form_ticket(
     return demand
 
 
-@transaction.atomic
-def demand_merge(*, actor: User, demand: Demand, into, consent: dict | None = None) -> Demand:
-    """Merge into an open ticket of the same region, with the requester's recorded consent (§4.2.1(2))."""
-    demand = lock_demand(demand)
-    authorize(demand, "merge", actor, "合并该诉求")
-    consent = consent or {}
-    errors: dict[str, list[str]] = {}
+def _merge_target(demand: Demand, into, errors: dict[str, list[str]]) -> Ticket | None:
+    """The open ticket of the demand's region named by `into` (an id or a Ticket), or None with the error noted."""
     try:
         target = Ticket.objects.filter(pk=int(into.pk if isinstance(into, Ticket) else into), region=demand.region).first()
     except (TypeError, ValueError):
@@ -115,6 +112,18 @@ def demand_merge(*, actor: User, demand: Demand, into, consent: dict | None = No
         errors["into"] = ["请选择本区域内要合并到的工单。"]
     elif target.state not in Ticket.MERGEABLE_STATES:
         errors["into"] = [f"工单 {target.number} 当前为“{target.get_state_display()}”，只能合并到尚在办理的工单。"]
+        target = None
+    return target
+
+
+@transaction.atomic
+def demand_merge(*, actor: User, demand: Demand, into, consent: dict | None = None) -> Demand:
+    """Merge into an open ticket of the same region, with the requester's recorded consent (§4.2.1(2))."""
+    demand = lock_demand(demand)
+    authorize(demand, "merge", actor, "合并该诉求")
+    consent = consent or {}
+    errors: dict[str, list[str]] = {}
+    target = _merge_target(demand, into, errors)
     by = (consent.get("by") or "").strip()
     method = consent.get("method") or ""
     at = consent.get("at")
@@ -130,6 +139,11 @@ def demand_merge(*, actor: User, demand: Demand, into, consent: dict | None = No
         errors["consent.at"] = ["同意时间不能晚于当前时间。"]
     if errors:
         raise ValidationError(errors)
+    return _merge_into(demand, target, actor=actor, by=by, method=method, at=at)
+
+
+def _merge_into(demand: Demand, target: Ticket, *, actor: User, by: str, method: str, at: datetime) -> Demand:
+    """The merge itself, on a locked demand whose consent has been checked: state, consent, timelines, notice."""
     before = demand.state
     demand.merge()
     demand.ticket = target
@@ -145,6 +159,83 @@ def demand_merge(*, actor: User, demand: Demand, into, consent: dict | None = No
     ticket_event(target, actor, "merge", target.state, f"合并诉求 {demand.number}（{Channel(demand.channel).label}）")
     notices.demand_merged(demand, target)
     return demand
+
+
+def may_answer_online(demand: Demand) -> bool:
+    """An enterprise can answer a merge proposal on the platform: the demand names it (not anonymously) and it has an
+    active enterprise user."""
+    if demand.anonymous or demand.enterprise_id is None:
+        return False
+    return User.objects.filter(enterprise_id=demand.enterprise_id, role=Role.ENTERPRISE, is_active=True).exists()
+
+
+@transaction.atomic
+def demand_propose_merge(*, actor: User, demand: Demand, into, message: str = "") -> MergeProposal:
+    """Ask the enterprise on the platform whether the demand may be merged into an open ticket (§4.2.1(2)); its
+    answer (`demand_answer_merge`) is the consent. The demand stays in the triage queue meanwhile."""
+    demand = lock_demand(demand)
+    authorize(demand, "merge", actor, "征询合并")
+    pending = demand.merge_proposals.filter(state=MergeProposal.State.PENDING).select_related("ticket").first()
+    if pending is not None:
+        raise Conflict(f"已于 {localtime(pending.proposed_at):%m月%d日 %H:%M} 向企业征询合并至工单 {pending.ticket.number}，"
+                       "正在等待企业答复。")
+    if not may_answer_online(demand):
+        raise ValidationError("该诉求的企业没有可在平台上确认的账号（或为匿名诉求），请通过电话等方式征得诉求人同意后直接合并。")
+    errors: dict[str, list[str]] = {}
+    target = _merge_target(demand, into, errors)
+    try:
+        message = optional_text(message, "message", "征询说明")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    proposal = MergeProposal.objects.create(
+        demand=demand, ticket=target, message=message, proposed_by=actor, proposed_at=timezone.now()
+    )
+    demand_event(demand, actor, "propose_merge", demand.state,
+                 f"征询企业是否同意合并至工单 {target.number}（{target.lead_department.name}牵头）", at=proposal.proposed_at)
+    notices.merge_proposed(demand, proposal)
+    return proposal
+
+
+@transaction.atomic
+def demand_answer_merge(*, actor: User, demand: Demand, consent=None, note: str = "") -> MergeProposal:
+    """The enterprise answers the office's merge proposal: `consent` true merges the demand at once (consent recorded
+    as given online by the answering user, now); false leaves it with the office, which is told. A ticket that has
+    meanwhile left handling cannot take the merge: the proposal lapses and the office decides again."""
+    demand = lock_demand(demand)
+    if not rules.is_demand_owner(demand, actor):
+        raise PermissionDenied("只有诉求所属企业的用户可以答复合并征询。")
+    proposal = (
+        demand.merge_proposals.select_for_update().filter(state=MergeProposal.State.PENDING).first()
+        if demand.state == Demand.State.REGISTERED else None
+    )
+    if proposal is None:
+        raise Conflict("该诉求没有待您确认的合并征询（联合服务办公室可能已另作研判）。")
+    if consent not in (True, False):
+        raise field_error("consent", "请选择同意合并或不同意合并。")
+    note = optional_text(note, "note", "说明")
+    now = timezone.now()
+    proposal.answered_by, proposal.answered_at, proposal.answer_note = actor, now, note
+    target = lock_ticket(proposal.ticket)
+    if consent and target.state not in Ticket.MERGEABLE_STATES:
+        proposal.state = MergeProposal.State.LAPSED
+        proposal.answer_note = f"企业同意时工单已为“{target.get_state_display()}”，无法合并。" + (f"企业说明：{note}" if note else "")
+        proposal.save(update_fields=["state", "answered_by", "answered_at", "answer_note"])
+        demand_event(demand, actor, "merge_lapsed", demand.state,
+                     f"企业同意合并，但工单 {target.number} 已不在办理中，合并未进行，由联合服务办公室重新研判", at=now)
+        notices.merge_answered(demand, proposal)
+        return proposal
+    proposal.state = MergeProposal.State.ACCEPTED if consent else MergeProposal.State.DECLINED
+    proposal.save(update_fields=["state", "answered_by", "answered_at", "answer_note"])
+    if consent:
+        by = (actor.get_full_name() or actor.username)[:64]
+        _merge_into(demand, target, actor=actor, by=by, method=ConsentMethod.ONLINE, at=now)
+    else:
+        demand_event(demand, actor, "decline_merge", demand.state,
+                     f"企业不同意合并至工单 {target.number}" + (f"：{note}" if note else ""), at=now)
+    notices.merge_answered(demand, proposal)
+    return proposal
 
 
 @transaction.atomic
