@@ -83,18 +83,32 @@ def parse_sort(raw: str | None, sorts: dict[str, Sort] = TICKET_SORTS) -> tuple[
     return "", "排序方式无效，已按默认顺序显示。"
 
 
+# The demand list's columns (`tickets.views.demands.demand_list`); its default order ("due" ascending) is the
+# waiting demands by triage due, then the decided ones newest first.
+DEMAND_SORTS: dict[str, Sort] = {
+    "number": Sort("编号", ("number",), "number (unique)"),
+    "channel": Sort("渠道", ("channel", "registered_at", "id"), "demand_channel_registered"),
+    "state": Sort("状态", ("state", "registered_at", "id"), "demand_state_registered"),
+    "registered": Sort("登记时间", ("registered_at", "id"), "demand_registered"),
+    "due": Sort("研判期限", ("triage_due_at", "registered_at", "id"), "demand_triage_due_running"),
+}
+
+
+def sort_terms(sort: str, sorts: dict[str, Sort], default: str) -> list | None:
+    """The order_by terms `sort` names (a key of `sorts`, "-" for descending: every term reversed, nulls last), or
+    None for the list's own default order."""
+    key = sort.lstrip("-")
+    if not sort or key == default and not sort.startswith("-") or key not in sorts:
+        return None
+    descending = sort.startswith("-")
+    return [F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in sorts[key].terms]
+
+
 def sorted_tickets(queryset: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
     """The list in the order `sort` names (a key of TICKET_SORTS, "-" for descending); the running clock's order
     (`by_running_due`) when it names none."""
-    key = sort.lstrip("-")
-    if not sort or key == DEFAULT_SORT and not sort.startswith("-") or key not in TICKET_SORTS:
-        return by_running_due(queryset)
-    descending = sort.startswith("-")
-    terms = []
-    for name in TICKET_SORTS[key].terms:
-        expression = F(name)
-        terms.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True))
-    return queryset.order_by(*terms)
+    terms = sort_terms(sort, TICKET_SORTS, DEFAULT_SORT)
+    return by_running_due(queryset) if terms is None else queryset.order_by(*terms)
 
 
 def sort_links(request, sort: str, sorts: dict[str, Sort] = TICKET_SORTS, default: str = DEFAULT_SORT) -> dict:

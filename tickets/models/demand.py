@@ -209,6 +209,10 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
         ]
         indexes = [
             models.Index(fields=["region", "state", "triage_due_at"]),
+            # The demand list's sortable columns (tickets.listing.DEMAND_SORTS), both ways.
+            models.Index(fields=["registered_at", "id"], name="demand_registered"),
+            models.Index(fields=["state", "registered_at", "id"], name="demand_state_registered"),
+            models.Index(fields=["channel", "registered_at", "id"], name="demand_channel_registered"),
             # The deadline sweep reads only running triage clocks whose due instant falls in its window.
             models.Index(
                 fields=["triage_due_at"], condition=Q(state__in=["registered", "consulting"]), name="demand_triage_due_running"

@@ -1,6 +1,7 @@
 """A demand's page (the enterprise's status page and the staff record), supplying materials, withdrawing, and the
 staff demand list."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -381,3 +382,62 @@ def test_list_puts_waiting_demands_before_newer_decided_ones(client, office_cler
     workflow.demand_form_ticket(actor=office_clerk, demand=decided, category="consultation", lead_department="anshun-sw")
     client.force_login(office_clerk)
     assert [d.pk for d in client.get(LIST).context["page"]] == [waiting.pk, decided.pk]
+
+
+# --- sortable columns ----------------------------------------------------------------------------------------------
+@pytest.fixture
+def three_demands(specialist, office_clerk):
+    """A (hall, Sept 14), B (hotline, Sept 16, ticketed), C (online-like department channel, Sept 15)."""
+    with time_machine.travel(datetime(2026, 9, 14, 9, 0, tzinfo=SH), tick=False):
+        a = register(specialist, channel="hall", title="甲")
+    with time_machine.travel(datetime(2026, 9, 16, 9, 0, tzinfo=SH), tick=False):
+        b = register(specialist, channel="hotline", title="乙")
+        workflow.demand_form_ticket(actor=office_clerk, demand=b, category="consultation", lead_department="anshun-sw")
+    with time_machine.travel(datetime(2026, 9, 15, 9, 0, tzinfo=SH), tick=False):
+        c = register(specialist, channel="department", title="丙")
+    return a, b, c
+
+
+def test_demand_list_sorts_by_whitelisted_columns_both_ways(client, office_clerk, three_demands):
+    a, b, c = three_demands
+    client.force_login(office_clerk)
+
+    def rows(sort):
+        return [d.pk for d in client.get(LIST, {"sort": sort}).context["page"]]
+
+    assert rows("registered") == [a.pk, c.pk, b.pk]
+    assert rows("-registered") == [b.pk, c.pk, a.pk]
+    by_number = sorted(three_demands, key=lambda d: d.number)
+    assert rows("number") == [d.pk for d in by_number] and rows("-number") == [d.pk for d in reversed(by_number)]
+    assert rows("channel") == [c.pk, a.pk, b.pk]  # department < hall < hotline
+    assert rows("state") == [a.pk, c.pk, b.pk]  # registered < ticketed
+    assert rows("-due") == [c.pk, a.pk, b.pk]  # the later triage due first, none last
+    assert rows("due") == rows("") == [a.pk, c.pk, b.pk]
+
+
+def test_demand_list_header_marks_the_order_and_keeps_the_filters(client, office_clerk, three_demands):
+    client.force_login(office_clerk)
+    html = client.get(LIST, {"sort": "-registered", "channel": "hall", "page": "1"}).content.decode()
+    link = re.search(r'<th scope="col" aria-sort="descending"><a [^>]*href="([^"]+)"', html).group(1)
+    assert "sort=registered" in link and "channel=hall" in link and "page=" not in link
+    assert '<input type="hidden" name="sort" value="-registered">' in html  # the filter form keeps the order
+    default = client.get(LIST).content.decode()
+    assert re.search(r'aria-sort="ascending"><a [^>]*href="\?sort=-due"', default)
+
+
+@pytest.mark.parametrize("bad", ["title", "--number", "number;drop", "<b>"])
+def test_demand_list_ignores_an_unknown_sort_with_a_message(client, office_clerk, three_demands, bad):
+    a, b, c = three_demands
+    client.force_login(office_clerk)
+    response = client.get(LIST, {"sort": bad})
+    assert response.status_code == 200 and "排序方式无效，已按默认顺序显示。" in response.content.decode()
+    assert [d.pk for d in response.context["page"]] == [a.pk, c.pk, b.pk]
+
+
+def test_sorted_demand_list_query_count_does_not_grow(client, office_clerk, specialist, django_assert_max_num_queries):
+    for _ in range(25):
+        register(specialist)
+    client.force_login(office_clerk)
+    for sort in ("number", "-registered", "channel", "-state", "-due"):
+        with django_assert_max_num_queries(LIST_QUERIES):
+            assert len(client.get(LIST, {"sort": sort, "page": 2}).context["page"]) == 5

@@ -14,13 +14,19 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import require_role
 from accounts.models import Role
 from accounts.roles import DEMAND_LIST_READERS, sees_internal
+from core.errors import Conflict
 from core.pagination import paginate
 from core.search import matches
-from core.errors import Conflict
 from core.web import apply_errors, run_act
 from tickets import rules, workflow
 from tickets.clocks import overdue_demands_q
-from tickets.forms.intake import AnswerMergeForm, DemandFilterForm, SupplyMaterialsForm, WithdrawForm
+from tickets.forms.intake import (
+    AnswerMergeForm,
+    DemandFilterForm,
+    SupplyMaterialsForm,
+    WithdrawForm,
+)
+from tickets.listing import DEMAND_SORTS, parse_sort, sort_links, sort_terms
 from tickets.models import Demand, MergeProposal, Ticket
 from tickets.selectors import demand_for_user, demands_visible_to
 from tickets.standing import pressed_on, ticket_progress, where_it_stands
@@ -158,18 +164,22 @@ def demand_list(request):
         demands = demands.filter(matches("search_text", keyword))
     if filters.get("overdue"):
         demands = demands.filter(overdue_demands_q(timezone.now()))
-    # The triage clock runs only while the demand waits for triage; decided demands sort after, newest first.
-    demands = (
-        demands.annotate(
+    sort, sort_warning = parse_sort(request.GET.get("sort"), DEMAND_SORTS)
+    if sort_warning:
+        messages.warning(request, sort_warning)
+    terms = sort_terms(sort, DEMAND_SORTS, "due")
+    if terms is None:
+        # The triage clock runs only while the demand waits for triage; decided demands sort after, newest first.
+        demands = demands.annotate(
             open_due=Case(When(state__in=[Demand.State.REGISTERED, Demand.State.CONSULTING], then=F("triage_due_at")))
-        )
-        .select_related("enterprise", "domain", "first_contact_department")
-        .order_by(F("open_due").asc(nulls_last=True), "-registered_at", "-id")
-    )
-    page = paginate(request, demands)
-    return render(
-        request, "tickets/demand_list.html", {"page": page, "filter_form": filter_form, "filtered": any(filters.values())}
-    )
+        ).order_by(F("open_due").asc(nulls_last=True), "-registered_at", "-id")
+    else:
+        demands = demands.order_by(*terms)
+    page = paginate(request, demands.select_related("enterprise", "domain", "first_contact_department"))
+    return render(request, "tickets/demand_list.html", {
+        "page": page, "filter_form": filter_form, "filtered": any(filters.values()), "sort": sort,
+        "sorts": sort_links(request, sort, DEMAND_SORTS, default="due"),
+    })
 
 
 urlpatterns = [
