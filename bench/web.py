@@ -691,6 +691,12 @@ def rows_or_empty(has_rows: bool, rows_check, empty_sentence: str):
 SIMPLE_PAGES: list[tuple[str, str, str, float | None, tuple[str, ...]]] = [
     ("台账 领导查看 市市场监管局", "leader", "/reports/ledger/?department=anshun-scjg", LIST_MS, ("企业诉求台账",)),
     ("我的工单（承办人）", "handler_scjg", "/tickets/mine/", LIST_MS, ("我的工单",)),
+    ("台账 领导 各部门概览（未选部门）", "leader", "/reports/ledger/", LIST_MS, ("各部门工单数",)),
+    ("诉求列表（联合服务办公室）", "office", "/demands/", LIST_MS, ("诉求列表", "共 ")),
+    ("诉求列表 按登记时间倒序", "office", "/demands/?sort=-registered", LIST_MS, ('aria-sort="descending"',)),
+    ("诉求列表 按渠道", "office", "/demands/?sort=channel", LIST_MS, ('aria-sort="ascending"',)),
+    ("诉求列表 按状态倒序", "office", "/demands/?sort=-state", LIST_MS, ('aria-sort="descending"',)),
+    (f"诉求列表 q={KEYWORD}", "office", "/demands/?" + urlencode({"q": KEYWORD}), SEARCH_MS, ("诉求列表",)),
 ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import Department
@@ -87,6 +87,34 @@ def ledger_demands(department: Department, start: date, end: date):
         .only("id", "number", "state", "enterprise_name", "anonymous", "channel", "title", "registered_at", "ticket_id")
         .order_by("ticket__created_at", "number")
     )
+
+
+@dataclass(frozen=True)
+class LedgerOverviewRow:
+    department: Department
+    lead: int
+    co: int
+
+
+def ledger_overview(departments, start: date, end: date) -> list[LedgerOverviewRow]:
+    """Each department's tickets of the quarter as lead and as co-department: the ledger's landing page before a
+    department is chosen, so that a reader of a whole region sees where to look. Two grouped queries on the quarter's
+    tickets, whatever the number of departments."""
+    window = (
+        datetime.combine(start, datetime.min.time(), LOCAL_TZ),
+        datetime.combine(end, datetime.max.time(), LOCAL_TZ),
+    )
+    departments = list(departments)
+    ids = [d.pk for d in departments]
+    lead = dict(
+        Ticket.objects.filter(lead_department_id__in=ids, created_at__range=window)
+        .values_list("lead_department_id").annotate(n=Count("id")).order_by()
+    )
+    co = dict(
+        TicketCoDepartment.objects.filter(department_id__in=ids, ticket__created_at__range=window)
+        .values_list("department_id").annotate(n=Count("ticket_id", distinct=True)).order_by()
+    )
+    return [LedgerOverviewRow(d, lead.get(d.pk, 0), co.get(d.pk, 0)) for d in departments]
 
 
 def ledger_rows(department: Department, start: date, end: date, *, now: datetime | None = None,

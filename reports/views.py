@@ -24,6 +24,7 @@ from reports import kpis
 from reports.ledger import (
     LEDGER_HEADERS,
     ledger_demands,
+    ledger_overview,
     ledger_rows,
     notable_events,
     unsatisfied_callbacks,
@@ -275,7 +276,11 @@ def ledger(request):
             page = paginate(request, demands, per_page=LEDGER_PAGE_SIZE, limit=LEDGER_COUNT_LIMIT)
             rows = ledger_rows(department, start, end, demands=page.object_list)
     params = {"department": department.code, "quarter": quarter} if department and not errors else None
+    # Before a department is chosen, a reader of several departments sees each one's tickets of the quarter.
+    overview = ledger_overview(departments, start, end) if department is None and not errors and start else None
     context = {
+        "overview": overview,
+        "overview_total": sum(row.lead for row in overview) if overview else 0,
         "page": page,
         "print_all": print_all,
         "print_limit": LEDGER_PRINT_LIMIT,

@@ -208,6 +208,8 @@ def test_city_leader_reads_a_county_department(client, leader):
 def test_a_leader_without_a_department_asks_for_one(client, leader):
     page = get(client, leader, reverse("reports:ledger") + "?quarter=2026Q1")
     assert page.status_code == 200 and 'data-testid="ledger-table"' not in page.content.decode()
+    assert 'data-testid="ledger-overview"' in page.content.decode()  # every department at 0, none to open
+    assert "查看台账" not in page.content.decode()
     response = get(client, leader, reverse("reports:ledger_xlsx") + "?quarter=2026Q1")
     assert response.status_code == 400 and "请选择部门" in response.content.decode()
 
@@ -265,3 +267,37 @@ def test_wrong_role_reads_the_chinese_403_page_with_the_reason(client, specialis
     assert response.status_code == 403 and "403 Forbidden" not in body
     assert "只有部门涉企服务工作人员、联合服务办公室、政府办公室和召集人可以查看台账。" in body
     assert 'data-testid="main-menu"' in body
+
+
+def test_the_ledger_opens_on_each_departments_tickets_of_the_quarter(client, march, leader, office_clerk):
+    from tickets.models import Ticket, TicketCoDepartment
+
+    def overview_row(body, name):
+        table = body.split('data-testid="ledger-overview-table"')[1].split("</table>")[0]
+        row = table.split(f"<td>{name}</td>")[1].split("</tr>")[0]
+        return [cell.split(">")[-1] for cell in row.split("</td>")[:-1]]
+
+    body = get(client, leader, reverse("reports:ledger") + "?quarter=2026Q1").content.decode()
+    lead = Ticket.objects.filter(lead_department__code="anshun-scjg").count()
+    co = TicketCoDepartment.objects.filter(department__code="anshun-scjg").count()
+    assert lead and overview_row(body, "市市场监督管理局")[1:3] == [str(lead), str(co)]  # region, lead, co
+    assert 'href="?department=anshun-scjg&amp;quarter=2026Q1"' in body
+    assert "西秀区" in body  # the counties' departments below the city
+    other_quarter = get(client, leader, reverse("reports:ledger") + "?quarter=2025Q4").content.decode()
+    assert 'href="?department=anshun-scjg' not in other_quarter
+    office = get(client, office_clerk, reverse("reports:ledger") + "?quarter=2026Q1").content.decode()
+    assert overview_row(office, "市市场监督管理局")[1] == str(lead)
+
+
+def test_the_overview_costs_the_same_however_many_departments_have_tickets(client, march, leader, office_clerk,
+                                                                             django_assert_max_num_queries):
+    url = reverse("reports:ledger") + "?quarter=2026Q1"
+    get(client, leader, url)
+    client.force_login(leader)
+    with time_machine.travel(at(3, 31, 12), tick=False), CaptureQueriesContext(connection) as few:
+        client.get(url)
+    with time_machine.travel(at(3, 10), tick=False):
+        for code in ("anshun-sw", "anshun-zjj", "anshun-jtj"):
+            dispatched_ticket(office_clerk, lead=code, co=["anshun-scjg"])
+    with time_machine.travel(at(3, 31, 12), tick=False), django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
