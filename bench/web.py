@@ -721,6 +721,7 @@ def pages() -> list[Page]:
     # later run on the same data set reads the same rows.
     newest = localtime(Ticket.objects.aggregate(newest=Max("created_at"))["newest"])
     quarter = f"{newest.year}Q{(newest.month - 1) // 3 + 1}"
+    waiting = Demand.objects.filter(region__code="anshun", state="registered").values("id", "number").first()
     keyword = Demand.objects.filter(enterprise_name__contains=KEYWORD)
     scjg = {"state": "handling", "lead_department": "anshun-scjg"}
     keyword_rows = html(pattern=TICKET_NUMBER, any_of=KEYWORD_ENTERPRISES)
@@ -777,6 +778,9 @@ def pages() -> list[Page]:
         Page("全局检索 q=协调（每件诉求的内容都有）", "office", "/staff/search/?" + urlencode({"q": "协调"}),
              html(contains=["100+"], pattern=TICKET_NUMBER), budget=SEARCH_MS),
         *simple_pages(),
+        # The triage of one demand: the merge select lists the likely tickets, never the region's open ones.
+        *([Page(f"研判页面 /demands/{waiting['id']}/triage/", "office", f"/demands/{waiting['id']}/triage/",
+                html(contains=[waiting["number"], "研判结论"]), budget=LIST_MS)] if waiting else []),
     ]
 
 

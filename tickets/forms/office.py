@@ -78,11 +78,40 @@ class MergeDecisionForm(TriageDecision):
         validators=[DateBoundsValidator("同意时间")],
     )
 
-    def __init__(self, *args, targets=None, **kwargs):
+    into_number = forms.CharField(
+        label="或输入工单编号", required=False, max_length=32,
+        help_text="列表只列出该企业和相似诉求尚在办理的工单；其他工单请输入编号。",
+    )
+    field_order = ["into", "into_number"]
+
+    def __init__(self, *args, targets=None, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["into"]
+        # Any open ticket of the region validates; the select lists only `candidates` (a region holds hundreds of
+        # thousands of open tickets at scale: never render them all), the number field reaches the others.
         field.queryset = targets if targets is not None else merge_targets(self.demand)
-        field.label_from_instance = lambda t: f"{t.number} {t.title}（{t.lead_department.name}，{t.get_state_display()}）"
+        field.required = False
+        field.label_from_instance = label = (
+            lambda t: f"{t.number} {t.title}（{t.lead_department.name}，{t.get_state_display()}）"
+        )
+        listed = list(candidates or [])
+        chosen = self.data.get(self.add_prefix("into")) if self.is_bound else self.initial.get("into")
+        if chosen and str(chosen).isdigit() and all(str(t.pk) != str(chosen) for t in listed):
+            listed += list(field.queryset.filter(pk=int(chosen))[:1])
+        field.widget.choices = [("", "请选择工单"), *((t.pk, label(t)) for t in listed)]
+
+    def clean(self):
+        data = super().clean()
+        number = (data.get("into_number") or "").strip().upper()
+        if number:
+            ticket = self.fields["into"].queryset.filter(number=number).first()
+            if ticket is None:
+                self.add_error("into_number", f"没有找到本区域尚在办理的工单“{number}”，请核对编号。")
+            else:
+                data["into"] = ticket
+        elif not data.get("into") and "into" not in self.errors:
+            self.add_error("into", "请选择要合并到的工单。")
+        return data
 
     def workflow_kwargs(self) -> dict:
         data = self.cleaned_data

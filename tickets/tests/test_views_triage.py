@@ -224,6 +224,25 @@ def test_merge_into_an_open_ticket_with_consent(client, office_clerk, specialist
     assert demand.consent_at == datetime(2026, 11, 20, 10, 30, tzinfo=SH)
 
 
+def test_merge_select_lists_the_likely_tickets_and_a_number_reaches_any_other(client, office_clerk, specialist):
+    same = dispatched_ticket(office_clerk, registrar=specialist)  # the same enterprise (helpers' default uscc)
+    other = dispatched_ticket(office_clerk, registrar=specialist, title="与此无关的工单", content="完全不同的事情",
+                              enterprise_name="另一家公司", enterprise_uscc=valid_uscc(31))
+    demand = register(specialist, channel="hall")
+    client.force_login(office_clerk)
+    body = client.get(triage_url(demand)).content.decode()
+    select = body.split('name="merge-into"')[1].split("</select>")[0]
+    assert f'value="{same.pk}"' in select and f'value="{other.pk}"' not in select
+    consent = {"merge-consent_by": "王先生", "merge-consent_method": "phone", "merge-consent_at": "2026-11-20T10:30"}
+    response = client.post(triage_url(demand), {"decision": "merge", "merge-into_number": "BG000000000", **consent})
+    assert response.status_code == 200 and "没有找到本区域尚在办理的工单“BG000000000”" in response.content.decode()
+    response = client.post(triage_url(demand), {"decision": "merge", "merge-into": "", **consent})
+    assert response.status_code == 200 and "请选择要合并到的工单。" in response.content.decode()
+    assert fresh(demand).state == Demand.State.REGISTERED
+    response = client.post(triage_url(demand), {"decision": "merge", "merge-into_number": other.number.lower(), **consent})
+    assert response.status_code == 302 and fresh(demand).ticket == other
+
+
 def test_merge_without_consent_is_refused_field_by_field(client, office_clerk, specialist):
     ticket = dispatched_ticket(office_clerk, registrar=specialist)
     demand = register(specialist)

@@ -144,6 +144,10 @@ def triage(request, pk: int):
     suggested, suggested_by = suggested_lead(demand)
     targets = merge_targets(demand)
     same_enterprise = _same_enterprise_tickets(demand, targets)
+    duplicates = likely_duplicates(demand)
+    # The merge select lists the open tickets of the same enterprise and of similar demands; others by number.
+    similar_ids = [dup.demand.ticket_id for dup in duplicates if dup.demand.ticket_id]
+    candidates = list(dict.fromkeys([*same_enterprise, *targets.filter(pk__in=similar_ids)[:30]]))
 
     def build(name, data=None):
         kwargs = {"demand": demand}
@@ -151,6 +155,7 @@ def triage(request, pk: int):
             kwargs["suggested"] = suggested
         if name == "merge":
             kwargs["targets"] = targets
+            kwargs["candidates"] = candidates
             if same_enterprise:
                 kwargs["initial"] = {"into": same_enterprise[0].pk}  # the likeliest target
         return TRIAGE_FORMS[name](data, **kwargs)
@@ -161,7 +166,8 @@ def triage(request, pk: int):
     pending_proposal = next((p for p in proposals if p.state == MergeProposal.State.PENDING), None)
     propose_form = None
     if "merge" in available and pending_proposal is None and workflow.may_answer_online(demand):
-        propose_form = ProposeMergeForm(demand=demand, targets=targets, initial=forms_by_decision["merge"].initial)
+        propose_form = ProposeMergeForm(demand=demand, targets=targets, candidates=candidates,
+                                        initial=forms_by_decision["merge"].initial)
     chosen = available[0]
     decision_error = ""
     if request.method == "POST" and request.POST.get("decision") == ProposeMergeForm.decision:
@@ -169,7 +175,7 @@ def triage(request, pk: int):
         if propose_form is None:
             decision_error = "该诉求现在不能向企业征询合并（已有待答复的征询，或企业没有平台账号）。"
         else:
-            propose_form = ProposeMergeForm(request.POST, demand=demand, targets=targets)
+            propose_form = ProposeMergeForm(request.POST, demand=demand, targets=targets, candidates=candidates)
             if propose_form.is_valid():
                 try:
                     workflow.demand_propose_merge(actor=user, demand=demand, **propose_form.workflow_kwargs())
@@ -201,7 +207,6 @@ def triage(request, pk: int):
                     messages.success(request, _success_message(demand, chosen))
                     return redirect("tickets:triage_queue")
 
-    duplicates = likely_duplicates(demand)
     same_enterprise_duplicates, other_duplicates = split(duplicates)
     context = {
         "demand": demand,
