@@ -23,7 +23,8 @@ TIMELINE_ACTIONS = {
     "review": "复查复核", "rate": "企业评价", "sampled_callback": "抽访",
     "supervise": "督办", "supervision_answer": "督办回复", "urge": "催办",
     "clock_warning": "时限预警", "clock_overdue": "超期", "due_recomputed": "期限重算", "attach": "上传附件",
-    "assign": "指定承办人",
+    "assign": "指定承办人", "propose_merge": "征询企业同意合并", "decline_merge": "企业不同意合并",
+    "merge_lapsed": "合并未进行",
 }
 
 

@@ -8,7 +8,7 @@ from accounts.models import User
 from qiyezhijia.testing import assert_accessible, browser_login, confirm, screenshot
 from tickets import workflow
 from tickets.models import Demand
-from tickets.tests.helpers import register
+from tickets.tests.helpers import dispatched_ticket, register
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai", "is_mobile": True}
@@ -124,3 +124,48 @@ def test_specialist_registers_a_hotline_demand(site, page):
     demand = Demand.objects.get(external_ref="12345-2026-000123")
     expect(page.get_by_test_id("demand-number")).to_have_text(demand.number)
     expect(page.get_by_text("已进入安顺市联合服务办公室的研判队列")).to_be_visible()
+
+
+def test_office_asks_the_enterprise_to_merge_and_the_enterprise_agrees_on_a_phone(site, browser):
+    """需要您处理 → 确认合并: the office sends the proposal from the triage page, the enterprise confirms on its phone."""
+    from tickets.models import MergeProposal
+
+    demand = register(User.objects.get(username="ent"), channel="online", title="园区北门道路破损影响货车通行")
+    target = dispatched_ticket(User.objects.get(username="office"), lead="anshun-zjj", title="工业园区北门道路维修",
+                               enterprise_name="安顺另一家物流有限公司")
+
+    office = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900})
+    office_page = office.new_page()
+    browser_login(office_page, site.url, "office")
+    office_page.goto(f"{site.url}/demands/{demand.pk}/triage/")
+    office_page.get_by_role("radiogroup").get_by_text("合并到已有工单").click()
+    section = office_page.get_by_test_id("propose-merge")
+    section.get_by_label("或输入工单编号").fill(target.number)
+    section.get_by_label("给企业的说明（可不填）").fill("住建局已在办理同一路段的维修，合并后一并答复。")
+    assert_accessible(office_page, "研判页面（合并征询）")
+    screenshot(office_page, "office-propose-merge")
+    section.get_by_role("button", name="向企业发出合并征询").click()
+    expect(office_page.get_by_role("status").first).to_contain_text("已向企业征询")
+    office.close()
+    assert MergeProposal.objects.get(demand=demand).state == MergeProposal.State.PENDING
+
+    ent = browser.new_context(**PHONE)
+    page = ent.new_page()
+    browser_login(page, site.url, "ent")
+    todo = page.get_by_test_id("todo-merge")
+    expect(todo).to_contain_text(demand.title)
+    screenshot(page, "enterprise-home-merge-to-confirm")
+    todo.get_by_role("link", name=f"确认诉求 {demand.number} 是否同意合并").click()
+    card = page.get_by_test_id("merge-proposal")
+    expect(card).to_contain_text(target.lead_department.name)
+    expect(card).to_contain_text("住建局已在办理同一路段的维修")
+    assert_accessible(page, "企业诉求页面（确认合并）")
+    screenshot(page, "enterprise-confirm-merge")
+    card.get_by_role("button", name="同意合并", exact=True).click()
+    confirm(page, "同意后不再单独办理")
+    expect(page.get_by_role("status").first).to_contain_text("您已同意合并")
+    expect(page.get_by_test_id("demand-standing")).to_contain_text(target.number)
+    screenshot(page, "enterprise-merged")
+    merged = Demand.objects.get(pk=demand.pk)
+    assert (merged.state, merged.ticket_id, merged.consent_method) == (Demand.State.MERGED, target.pk, "online")
+    ent.close()
