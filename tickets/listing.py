@@ -59,6 +59,7 @@ class Sort:
     label: str
     terms: tuple[str, ...]
     index: str
+    nullable: tuple[str, ...] = ()  # terms that may be NULL: descending keeps their NULLs last
 
 
 # `?sort=due` / `?sort=-due`. Every order ends on a unique column, so a page never shows a row twice. The keys are
@@ -68,7 +69,8 @@ TICKET_SORTS: dict[str, Sort] = {
     "registered": Sort("派单时间", ("created_at", "id"), "ticket_created"),
     "department": Sort("牵头部门", ("lead_department_id", "created_at", "id"), "ticket_lead_created"),
     "state": Sort("状态", ("state", "created_at", "id"), "ticket_state_created"),
-    "due": Sort("期限", ("current_due_at", "created_at", "id"), "ticket_running_due / ticket_due_desc"),
+    "due": Sort("期限", ("current_due_at", "created_at", "id"), "ticket_running_due / ticket_due_desc",
+                nullable=("current_due_at",)),
 }
 DEFAULT_SORT = "due"
 
@@ -90,7 +92,7 @@ DEMAND_SORTS: dict[str, Sort] = {
     "channel": Sort("渠道", ("channel", "registered_at", "id"), "demand_channel_registered"),
     "state": Sort("状态", ("state", "registered_at", "id"), "demand_state_registered"),
     "registered": Sort("登记时间", ("registered_at", "id"), "demand_registered"),
-    "due": Sort("研判期限", ("triage_due_at", "registered_at", "id"), "demand_triage_due_running"),
+    "due": Sort("研判期限", ("triage_due_at", "registered_at", "id"), "demand_list_due", nullable=("triage_due_at",)),
 }
 
 
@@ -100,8 +102,12 @@ def sort_terms(sort: str, sorts: dict[str, Sort], default: str) -> list | None:
     key = sort.lstrip("-")
     if not sort or key == default and not sort.startswith("-") or key not in sorts:
         return None
-    descending = sort.startswith("-")
-    return [F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in sorts[key].terms]
+    spec = sorts[key]
+    if not sort.startswith("-"):
+        return [F(name).asc() for name in spec.terms]  # PostgreSQL's ascending order puts NULLs last already
+    # Descending: NULLs last where a column may hold them; a NOT NULL column plain DESC, which a b-tree index serves
+    # read backwards (DESC NULLS LAST would need an index of its own).
+    return [F(name).desc(nulls_last=True) if name in spec.nullable else F(name).desc() for name in spec.terms]
 
 
 def sorted_tickets(queryset: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:

@@ -5,7 +5,7 @@ from functools import cached_property
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -209,7 +209,13 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
         ]
         indexes = [
             models.Index(fields=["region", "state", "triage_due_at"]),
-            # The demand list's sortable columns (tickets.listing.DEMAND_SORTS), both ways.
+            # The demand list's default order (waiting demands by triage due, then the decided ones newest first: a
+            # decided demand's triage_due_at is NULL) and its reverse; its other sortable columns, both ways
+            # (tickets.listing.DEMAND_SORTS).
+            models.Index(F("triage_due_at").asc(nulls_last=True), F("registered_at").desc(), F("id").desc(),
+                         name="demand_list_due"),
+            models.Index(F("triage_due_at").desc(nulls_last=True), F("registered_at").desc(), F("id").desc(),
+                         name="demand_due_desc"),
             models.Index(fields=["registered_at", "id"], name="demand_registered"),
             models.Index(fields=["state", "registered_at", "id"], name="demand_state_registered"),
             models.Index(fields=["channel", "registered_at", "id"], name="demand_channel_registered"),

@@ -5,7 +5,7 @@ and the two acts taken from that page: supplying materials and withdrawing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, F, When
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -169,10 +169,9 @@ def demand_list(request):
         messages.warning(request, sort_warning)
     terms = sort_terms(sort, DEMAND_SORTS, "due")
     if terms is None:
-        # The triage clock runs only while the demand waits for triage; decided demands sort after, newest first.
-        demands = demands.annotate(
-            open_due=Case(When(state__in=[Demand.State.REGISTERED, Demand.State.CONSULTING], then=F("triage_due_at")))
-        ).order_by(F("open_due").asc(nulls_last=True), "-registered_at", "-id")
+        # The triage clock runs only while the demand waits for triage (every other state clears it): the waiting
+        # demands first by due, then the decided ones newest first — the order of the index demand_list_due.
+        demands = demands.order_by(F("triage_due_at").asc(nulls_last=True), "-registered_at", "-id")
     else:
         demands = demands.order_by(*terms)
     page = paginate(request, demands.select_related("enterprise", "domain", "first_contact_department"))
