@@ -12,9 +12,10 @@ from tickets.tests.helpers import dispatched_ticket, register
 pytestmark = pytest.mark.django_db
 URL = reverse("tickets:search")
 
-# The user, the menu's queue count, and per group its rows plus a count when more rows match than are shown: 5 with
-# few rows, 8 with many (measured on SQLite); never a query per row.
-SEARCH_QUERIES = 8
+# The user, the menu's queue count, and per group its rows plus a count when more rows match than are shown; the
+# demand group reads its two conditions apart, each in up to two windows of the newest demands, then on its index,
+# then up to 101 numbers, and the rows shown (tickets.search._demands_overview): at most 9. Never a query per row.
+SEARCH_QUERIES = 15
 
 
 @pytest.fixture
@@ -194,3 +195,24 @@ def test_on_postgresql_content_and_enterprise_names_are_searched_through_their_b
         uscc_plan = Enterprise.objects.filter(matches_raw("uscc", "ma6j")).order_by().explain()
     assert "demand_content_bigrams" in demand_plan
     assert "enterprise_name_bigrams" in enterprise_plan and "enterprise_uscc_bigrams" in uscc_plan
+
+
+def test_the_demand_group_shows_the_newest_of_both_conditions_and_counts_their_union(client, office_clerk, specialist):
+    """A word in one demand's enterprise name and in another's content, and in both of a third: three demands, the
+    newest first, counted once each (tickets.search._demands_overview reads the two conditions apart)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    sh = ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(datetime(2026, 9, 14, 9, 0, tzinfo=sh), tick=False):
+        by_name = register(specialist, enterprise_name="安顺龙宫旅游有限公司", enterprise_uscc=valid_uscc(81))
+    with time_machine.travel(datetime(2026, 9, 15, 9, 0, tzinfo=sh), tick=False):
+        both = register(specialist, enterprise_name="龙宫景区管理公司", enterprise_uscc=valid_uscc(82),
+                        content="龙宫景区停车场扩建用地审批慢。")
+    with time_machine.travel(datetime(2026, 9, 16, 9, 0, tzinfo=sh), tick=False):
+        by_content = register(specialist, content="去龙宫方向的道路维修影响游客通行。")
+    client.force_login(office_clerk)
+    demands = {g.key: g for g in client.get(URL, {"q": "龙宫"}).context["overview"]}["demands"]
+    assert [d.pk for d in demands.rows] == [by_content.pk, both.pk, by_name.pk] and demands.count == 3
