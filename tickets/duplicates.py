@@ -26,7 +26,7 @@ from functools import lru_cache
 import jieba
 from django.db.models import Q
 from django.db.models.functions import Substr
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from tickets.models import Demand
 
@@ -155,15 +155,27 @@ def duplicate_counts(demands: Sequence[Demand], *, limit: int = CANDIDATE_LIMIT)
             candidates[row[0]] = row
     for row in rows.values_list(*fields)[:limit]:
         candidates.setdefault(row[0], row)
+    rows = list(candidates.values())
+    row_words = [words(_compared(title, content)) for *_head, title, content in rows]
     counts = {}
     for demand in demands:
-        text = _text(demand)
+        text = words(_text(demand))
+        eligible = [
+            i for i, (pk, region_id, registered_at, *_rest) in enumerate(rows)
+            if pk != demand.pk and region_id == demand.region_id and abs(registered_at - demand.registered_at) <= WINDOW
+            and row_words[i]
+        ]
         count = 0
-        for pk, region_id, registered_at, enterprise_id, title, content in candidates.values():
-            if pk == demand.pk or region_id != demand.region_id or abs(registered_at - demand.registered_at) > WINDOW:
-                continue
-            same = demand.enterprise_id is not None and enterprise_id == demand.enterprise_id
-            if similarity(text, _compared(title, content)) >= threshold(same):
-                count += 1
+        if text and eligible:
+            # `similarity` for every candidate at once: rapidfuzz scores the whole list in C (one Python call per
+            # demand and scorer instead of two per pair: 6,000 pairs on a queue page).
+            choices = [row_words[i] for i in eligible]
+            set_scores, sort_scores = ({index: score for _choice, score, index in process.extract(
+                text, choices, scorer=scorer, processor=None, limit=None)} for scorer in (fuzz.token_set_ratio,
+                                                                                          fuzz.token_sort_ratio))
+            for k, i in enumerate(eligible):
+                same = demand.enterprise_id is not None and rows[i][3] == demand.enterprise_id
+                if round((set_scores[k] + sort_scores[k]) / 200, 4) >= threshold(same):
+                    count += 1
         counts[demand.pk] = count
     return counts
