@@ -430,3 +430,14 @@ def test_dispute_queue_query_count(client, office_clerk, lead_handler, django_as
     with django_assert_max_num_queries(11):
         response = client.get(reverse("tickets:dispute_queue"))
     assert response.content.decode().count('data-testid="dispute-row"') == 5
+
+
+def test_the_triage_page_lists_the_ten_most_similar_of_a_group_and_counts_the_rest(client, office_clerk, specialist):
+    for i in range(12):
+        register(specialist, enterprise_name=f"相似企业{i}有限公司", enterprise_uscc=valid_uscc(40 + i))
+    demand = register(specialist, enterprise_name="被研判企业有限公司", enterprise_uscc=valid_uscc(70))
+    client.force_login(office_clerk)
+    html = client.get(triage_url(demand)).content.decode()
+    others = html.split('data-testid="duplicates-others"')[1].split("</table>")[0]
+    assert others.count('data-testid="duplicate-row"') == 10
+    assert "另有 2 条相似度较低的未列出。" in html

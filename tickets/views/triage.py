@@ -41,6 +41,7 @@ DECISIONS = {
 
 
 OFFICE_ONLY = "只有联合服务办公室可以研判诉求。"
+DUPLICATES_SHOWN = 10  # per group on the triage page, the most similar first
 
 
 def suggested_leads(region_id: int, domain_ids) -> dict[int, Department]:
@@ -223,8 +224,11 @@ def triage(request, pk: int):
         "suggested_by": suggested_by,
         "service_item": demand.service_item if demand.service_item_id else None,
         "duplicates": duplicates,
-        "duplicate_groups": [("同一企业", same_enterprise_duplicates, "duplicates-same-enterprise"),
-                             ("其他企业", other_duplicates, "duplicates-others")],
+        # The most similar of each group; the rest only counted (templated titles can make dozens alike).
+        "duplicate_groups": [(label, rows[:DUPLICATES_SHOWN], testid, len(rows) - len(rows[:DUPLICATES_SHOWN]))
+                             for label, rows, testid in (
+                                 ("同一企业", same_enterprise_duplicates, "duplicates-same-enterprise"),
+                                 ("其他企业", other_duplicates, "duplicates-others"))],
         "similarity_thresholds": (round(SAME_ENTERPRISE_SIMILARITY * 100), round(SIMILARITY * 100)),
         "same_enterprise_tickets": same_enterprise,
         "consultations": list(demand.consultations.select_related("department", "answered_by").order_by("requested_at", "id")),
