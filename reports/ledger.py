@@ -67,6 +67,27 @@ class LedgerRow:
     values: list
     ticket_id: int
 
+    @property
+    def cells(self) -> list[str]:
+        return display_cells(self)
+
+
+def display_cells(row: LedgerRow) -> list[str]:
+    """A ledger row's cells after the ticket number as the page shows them: times in local time to the minute, dates
+    as dates, "—" for nothing (formatted here: a template's per-cell lookups cost 30 ms on a page of 50 rows)."""
+    cells = []
+    for value in row.values[1:]:
+        if value is None:
+            cells.append("—")
+        elif isinstance(value, datetime):
+            local_value = timezone.localtime(value) if timezone.is_aware(value) else value  # `local` made most naive
+            cells.append(local_value.strftime("%Y-%m-%d %H:%M"))
+        elif isinstance(value, date):
+            cells.append(value.strftime("%Y-%m-%d"))
+        else:
+            cells.append(str(value))
+    return cells
+
 
 def ledger_demands(department: Department, start: date, end: date):
     """Demands whose ticket was formed (dispatched) in [start, end] with `department` as lead or co-department, in

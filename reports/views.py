@@ -279,7 +279,10 @@ def ledger(request):
     # Before a department is chosen, a reader of several departments sees each one's tickets of the quarter.
     overview = ledger_overview(departments, start, end) if department is None and not errors and start else None
     context = {
+        # Departments with tickets of the quarter are listed; the others only counted.
         "overview": overview,
+        "overview_active": [row for row in overview if row.lead or row.co] if overview else [],
+        "overview_idle": sum(1 for row in overview if not row.lead and not row.co) if overview else 0,
         "overview_total": sum(row.lead for row in overview) if overview else 0,
         "page": page,
         "print_all": print_all,

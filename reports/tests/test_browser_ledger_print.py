@@ -49,7 +49,10 @@ def test_leader_prints_the_ledger_and_reads_trends_from_the_first_month(demo_sit
 
     # The ledger, reached from the leader's menu.
     page.get_by_test_id("main-menu").get_by_role("link", name="台账").click()
-    page.get_by_label("部门").select_option("anshun-scjg")
+    overview = page.get_by_test_id("ledger-overview")  # each department's tickets of the quarter, before one is chosen
+    expect(overview.get_by_role("row").filter(has_text="市市场监督管理局")).to_contain_text("查看台账")
+    screenshot(page, "reports-ledger-overview")
+    page.get_by_test_id("ledger-form").get_by_label("部门").select_option("anshun-scjg")
     page.get_by_role("button", name="查看").click()
     expect(page.get_by_test_id("ledger-table").locator("tbody tr")).to_have_count(10)  # the two of September belong to Q3
     expect(page.get_by_test_id("ledger-print")).to_be_visible()

@@ -208,7 +208,7 @@ def test_city_leader_reads_a_county_department(client, leader):
 def test_a_leader_without_a_department_asks_for_one(client, leader):
     page = get(client, leader, reverse("reports:ledger") + "?quarter=2026Q1")
     assert page.status_code == 200 and 'data-testid="ledger-table"' not in page.content.decode()
-    assert 'data-testid="ledger-overview"' in page.content.decode()  # every department at 0, none to open
+    assert "本季度各部门都没有派单的工单。" in page.content.decode()  # nothing to open
     assert "查看台账" not in page.content.decode()
     response = get(client, leader, reverse("reports:ledger_xlsx") + "?quarter=2026Q1")
     assert response.status_code == 400 and "请选择部门" in response.content.decode()
@@ -282,7 +282,9 @@ def test_the_ledger_opens_on_each_departments_tickets_of_the_quarter(client, mar
     co = TicketCoDepartment.objects.filter(department__code="anshun-scjg").count()
     assert lead and overview_row(body, "市市场监督管理局")[1:3] == [str(lead), str(co)]  # region, lead, co
     assert 'href="?department=anshun-scjg&amp;quarter=2026Q1"' in body
-    assert "西秀区" in body  # the counties' departments below the city
+    assert "西秀区" in body  # the region column: the counties' departments are below the city
+    assert "市财政局" not in body.split('data-testid="ledger-overview-table"')[1].split("</table>")[0]  # none: counted
+    assert "个部门本季度没有派单的工单" in body
     other_quarter = get(client, leader, reverse("reports:ledger") + "?quarter=2025Q4").content.decode()
     assert 'href="?department=anshun-scjg' not in other_quarter
     office = get(client, office_clerk, reverse("reports:ledger") + "?quarter=2026Q1").content.decode()
