@@ -67,6 +67,21 @@ def matches_raw(field: str, keyword: str) -> Q:
     return condition
 
 
+def matches_either(document_field: str, raw_field: str, keyword: str) -> Q:
+    """Rows whose `document_field` (as `matches`) or `raw_field` (as `matches_raw`) holds the keyword. On PostgreSQL
+    written as (either bigram condition) AND (either LIKE): the first part is exactly what the two bigram indexes'
+    BitmapOr rechecks, so each row found is tested by LIKE alone. The plain OR of the two `matches` made PostgreSQL
+    recompute the bigrams of every row found (90 ms for a word in 5,000 demands, against 15)."""
+    keyword = normalise(keyword)
+    condition = Q(**{f"{document_field}__contains": keyword}) | Q(**{f"{raw_field}__icontains": keyword})
+    if connection.vendor == "postgresql" and len(keyword) >= 2:
+        indexed = Q(ContainsBigrams(F(document_field), Value(keyword))) | Q(
+            ContainsBigrams(Lower(F(raw_field)), Value(keyword))
+        )
+        condition = indexed & condition
+    return condition
+
+
 def bigram_function() -> migrations.RunPython:
     """A migration operation creating `qyzj_bigrams` on PostgreSQL (nothing on other databases)."""
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.access import region_ids
 from accounts.models import Enterprise
 from accounts.roles import REGION_TREE_READERS, TICKET_READERS
 from core.pagination import bounded_count
-from core.search import matches, matches_raw, normalise
+from core.search import matches, matches_either, matches_raw, normalise
 from tickets.models import Demand, Ticket
 from tickets.selectors import demands_visible_to, tickets_visible_to
 
@@ -52,7 +52,7 @@ def content_matches(keyword: str) -> Q:
 
 def own_demand_matches(keyword: str) -> Q:
     """A demand whose number, title, enterprise or content holds the keyword (the enterprise's own search)."""
-    return matches("search_text", keyword) | content_matches(keyword)
+    return matches_either("search_text", "content", keyword)
 
 
 def tickets_found(user, keyword: str) -> QuerySet[Ticket]:
@@ -64,64 +64,26 @@ def tickets_found(user, keyword: str) -> QuerySet[Ticket]:
     bigrams of every demand), while the demand group answers in milliseconds."""
     return (
         tickets_visible_to(user).filter(matches("search_text", keyword))
-        .select_related("lead_department")
+        .prefetch_related("lead_department")  # not joined: see _demand_rows
         .order_by("-created_at", "-id")
     )
 
 
 def _demand_rows(queryset: QuerySet[Demand]) -> QuerySet[Demand]:
+    """The rows found with their tickets read apart by the shown rows' ids: a keyword's row estimate is poor (1 for
+    5,000), and joined, PostgreSQL would look up the ticket of every row found before keeping the newest few."""
     return (
-        queryset.select_related("ticket")
-        .only("id", "number", "title", "state", "enterprise_name", "anonymous", "registered_at", "ticket__id",
-              "ticket__number", "ticket__state")  # the state too: the ticket's FSM mixin reads it on load
+        queryset.prefetch_related(
+            # The state too: the ticket's FSM mixin reads it on load.
+            Prefetch("ticket", queryset=Ticket.objects.only("id", "number", "state"))
+        )
+        .only("id", "number", "title", "state", "enterprise_name", "anonymous", "registered_at", "ticket_id")
         .order_by("-registered_at", "-id")
     )
 
 
 def demands_found(user, keyword: str) -> QuerySet[Demand]:
     return _demand_rows(demands_visible_to(user).filter(own_demand_matches(keyword)))
-
-
-PROBES = (500, 5_000)  # windows of the newest demands in which a word is looked for before its bigram index
-
-
-def _demands_overview(user, keyword: str, *, per_group: int, limit: int) -> tuple[list[Demand], int]:
-    """The newest demands found and their count up to `limit`, reading the two conditions apart: in one OR,
-    PostgreSQL rechecks every row the two bigram indexes found against the whole condition, computing the bigrams of
-    each (100 ms for a word in 5,000 demands); apart, each side is read its cheapest way (a rare word on its bigram
-    index, a common one along the registration index) for its newest `per_group` + 1 rows and, unordered, up to
-    `limit` + 1 numbers: the union of the sides' newest rows holds the group's, the union of their numbers its count."""
-    visible = demands_visible_to(user)
-    newest: dict[int, object] = {}
-    found: set[int] = set()
-    capped = False
-    order = ("-registered_at", "-id")
-    word = normalise(keyword)
-    sides = (  # (the condition on its bigram index, the same condition alone for the windows of the newest)
-        (matches("search_text", keyword), Q(search_text__contains=word)),
-        (content_matches(keyword), Q(content__icontains=word)),
-    )
-    for side, plain in sides:
-        rows = visible.filter(side)
-        # A common word is found among the newest demands (read along the registration index, in windows growing
-        # tenfold); only when those hold too few is the side read through its bigram index (a rare word: few rows to
-        # sort). Rows found in a window of the newest are the newest of all.
-        first: list = []
-        for window in PROBES:
-            recent = visible.order_by(*order).values("pk")[:window]
-            first = list(Demand.objects.filter(pk__in=recent).filter(plain).order_by(*order)
-                         .values_list("pk", "registered_at")[: per_group + 1])
-            if len(first) > per_group:
-                break
-        else:
-            first = list(rows.order_by(*order).values_list("pk", "registered_at")[: per_group + 1])
-        newest.update(first)
-        numbers = list(rows.order_by().values_list("pk", flat=True)[: limit + 1])
-        capped = capped or len(numbers) > limit
-        found.update(numbers)
-    first = sorted(newest, key=lambda pk: (newest[pk], pk), reverse=True)[: per_group + 1]
-    rows = list(_demand_rows(Demand.objects.filter(pk__in=first))) if first else []
-    return rows, limit + 1 if capped else len(found)
 
 
 def enterprises_found(user, keyword: str) -> QuerySet[Enterprise]:
@@ -162,11 +124,8 @@ def overview(user, keyword: str, *, per_group: int = 5, limit: int = 100) -> lis
     Rows are read with one more than shown; when fewer come back, that is the count and no counting is needed."""
     groups = []
     for key, label in GROUPS.items():
-        if key == "demands":
-            rows, count = _demands_overview(user, keyword, per_group=per_group, limit=limit)
-        else:
-            queryset = FINDERS[key](user, keyword)
-            rows = list(queryset[: per_group + 1])
-            count = len(rows) if len(rows) <= per_group else bounded_count(queryset, limit)
+        queryset = FINDERS[key](user, keyword)
+        rows = list(queryset[: per_group + 1])
+        count = len(rows) if len(rows) <= per_group else bounded_count(queryset, limit)
         groups.append(Group(key, label, rows[:per_group], count, limit))
     return groups

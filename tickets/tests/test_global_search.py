@@ -12,10 +12,9 @@ from tickets.tests.helpers import dispatched_ticket, register
 pytestmark = pytest.mark.django_db
 URL = reverse("tickets:search")
 
-# The user, the menu's queue count, and per group its rows plus a count when more rows match than are shown; the
-# demand group reads its two conditions apart, each in up to two windows of the newest demands, then on its index,
-# then up to 101 numbers, and the rows shown (tickets.search._demands_overview): at most 9. Never a query per row.
-SEARCH_QUERIES = 15
+# The user, the menu's queue count, and per group its rows (with the tickets' departments and the demands' tickets
+# read by the shown rows' ids) plus a count when more rows match than are shown: never a query per row.
+SEARCH_QUERIES = 10
 
 
 @pytest.fixture
@@ -199,7 +198,7 @@ def test_on_postgresql_content_and_enterprise_names_are_searched_through_their_b
 
 def test_the_demand_group_shows_the_newest_of_both_conditions_and_counts_their_union(client, office_clerk, specialist):
     """A word in one demand's enterprise name and in another's content, and in both of a third: three demands, the
-    newest first, counted once each (tickets.search._demands_overview reads the two conditions apart)."""
+    newest first, counted once each (core.search.matches_either)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 

@@ -174,7 +174,9 @@ def demand_list(request):
         demands = demands.order_by(F("triage_due_at").asc(nulls_last=True), "-registered_at", "-id")
     else:
         demands = demands.order_by(*terms)
-    page = paginate(request, demands.select_related("enterprise", "domain", "first_contact_department"))
+    # The enterprises by a second query on the page's ids: joined, a keyword's poor row estimate (1 for 5,000) made
+    # PostgreSQL scan the enterprise table once per matching demand (0.4 s at a million demands).
+    page = paginate(request, demands.select_related("domain", "first_contact_department").prefetch_related("enterprise"))
     return render(request, "tickets/demand_list.html", {
         "page": page, "filter_form": filter_form, "filtered": any(filters.values()), "sort": sort,
         "sorts": sort_links(request, sort, DEMAND_SORTS, default="due"),
