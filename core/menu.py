@@ -76,3 +76,22 @@ def count_query(user, querysets: dict[str, QuerySet]) -> CountQuery:
     statement = get_user_model().objects.filter(pk=user.pk).annotate(**counted).values_list(*counted)
     sql, params = statement.query.sql_with_params()
     return CountQuery(sql=sql, params=tuple(params), names=tuple(counted), empty=empty)
+
+
+_STATEMENTS: dict[tuple, CountQuery] = {}
+STATEMENTS_KEPT = 4096  # per process; past this the kept statements are dropped and built again on demand
+
+
+def kept_count_query(user, names: tuple[str, ...], querysets) -> CountQuery:
+    """`count_query` for the user's queues `names`, compiled once per user, role, department, region, enterprise and
+    set of queues and kept (the menu and the workbench's tiles count on every page; building the statement cost more
+    than running it). `querysets()` gives the queues when the statement must be built."""
+    region_id = user.department.region_id if user.department_id else None
+    key = (user.pk, user.role, user.department_id, region_id, user.enterprise_id, COUNT_CAP, names)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = count_query(user, querysets())
+        if len(_STATEMENTS) >= STATEMENTS_KEPT:
+            _STATEMENTS.clear()
+        _STATEMENTS[key] = statement
+    return statement

@@ -16,8 +16,7 @@ from functools import cache
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
-from core import menu as core_menu
-from core.menu import CountQuery, MenuItem, badge, count_query
+from core.menu import CountQuery, MenuItem, badge, kept_count_query
 
 
 @cache
@@ -33,28 +32,16 @@ def _visible(user) -> list[tuple[MenuItem, object]]:
     return [(item, config) for item, config in _entries() if user.role in item.roles]
 
 
-_STATEMENTS: dict[tuple, CountQuery] = {}
-STATEMENTS_KEPT = 4096  # per process; past this the kept statements are dropped and built again on demand
-
-
 def _statement(user, visible) -> CountQuery:
-    region_id = user.department.region_id if user.department_id else None
-    key = (
-        user.pk, user.role, user.department_id, region_id, user.enterprise_id, core_menu.COUNT_CAP,
-        tuple(item.count for item, _config in visible if item.count),
-    )
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        queues: dict = {}
+    def queues() -> dict:
+        found: dict = {}
         owners = {id(config): config for item, config in visible if item.count}
         for config in owners.values():
             wanted = {item.count for item, owner in visible if owner is config and item.count}
-            queues.update({name: qs for name, qs in config.menu_queues(user).items() if name in wanted})
-        statement = count_query(user, queues)
-        if len(_STATEMENTS) >= STATEMENTS_KEPT:
-            _STATEMENTS.clear()
-        _STATEMENTS[key] = statement
-    return statement
+            found.update({name: qs for name, qs in config.menu_queues(user).items() if name in wanted})
+        return found
+
+    return kept_count_query(user, tuple(item.count for item, _config in visible if item.count), queues)
 
 
 def menu_counts(user, visible=None) -> dict[str, int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
-from core.menu import badge, count_query
+from core.menu import badge, kept_count_query
 from core.workbench import Panel, QueueLink
 from meetings import workbench as meetings_panels
 from notifications import workbench as notification_panels
@@ -41,7 +41,8 @@ def queue_links(user) -> list[QueueLink]:
             queues = config.menu_queues(user)
             entries.extend((item, queues[item.count]) for item in items if item.count in queues)
     entries.sort(key=lambda entry: entry[0].order)
-    counts = count_query(user, {item.count: queue for item, queue in entries}).run()
+    names = tuple(item.count for item, _queue in entries)
+    counts = kept_count_query(user, names, lambda: {item.count: queue for item, queue in entries}).run()
     links = []
     for item, _queue in entries:
         try:

@@ -85,7 +85,7 @@ def test_a_long_queue_reads_as_99_plus_and_is_counted_no_further(office_clerk, m
 
 
 def test_the_statement_is_built_once_per_user_and_counts_what_is_there_now(office_clerk, monkeypatch):
-    from qiyezhijia import menu
+    from core import menu  # where the compiled statements are kept (core.menu.kept_count_query)
 
     built = []
     original = menu.count_query
@@ -100,7 +100,7 @@ def test_the_statement_is_built_once_per_user_and_counts_what_is_there_now(offic
 
 def test_a_user_moved_to_another_office_counts_that_offices_queues(office_clerk, county_office, monkeypatch):
     from accounts.models import Department
-    from qiyezhijia import menu
+    from core import menu
 
     menu._STATEMENTS.clear()
     register(county_office)  # a demand for the county's office, none for the city's
