@@ -67,6 +67,17 @@ def matches_raw(field: str, keyword: str) -> Q:
     return condition
 
 
+def bigrams_only(document_field: str, raw_field: str, keyword: str) -> Q:
+    """For a keyword of two characters on PostgreSQL, `matches_either` without its LIKE: holding the keyword's one
+    bigram is holding the keyword. The planner estimates this condition well (from the indexes' statistics) and so
+    reads a common word along the list's order, stopping at the first rows; with the LIKE it guessed a handful of rows
+    and sorted every match (200 ms for a word in 50,000 demands). Elsewhere `matches_either` itself."""
+    keyword = normalise(keyword)
+    if connection.vendor != "postgresql" or len(keyword) != 2:
+        return matches_either(document_field, raw_field, keyword)
+    return Q(ContainsBigrams(F(document_field), Value(keyword))) | Q(ContainsBigrams(Lower(F(raw_field)), Value(keyword)))
+
+
 def matches_either(document_field: str, raw_field: str, keyword: str) -> Q:
     """Rows whose `document_field` (as `matches`) or `raw_field` (as `matches_raw`) holds the keyword. On PostgreSQL
     written as (either bigram condition) AND (either LIKE): the first part is exactly what the two bigram indexes'

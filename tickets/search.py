@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.access import region_ids
 from accounts.models import Enterprise
 from accounts.roles import REGION_TREE_READERS, TICKET_READERS
-from core.pagination import bounded_count
-from core.search import matches, matches_either, matches_raw, normalise
+from core.pagination import bounded_count, estimated_count
+from core.search import bigrams_only, matches, matches_either, matches_raw, normalise
 from tickets.models import Demand, Ticket
 from tickets.selectors import demands_visible_to, tickets_visible_to
 
@@ -82,8 +83,21 @@ def _demand_rows(queryset: QuerySet[Demand]) -> QuerySet[Demand]:
     )
 
 
+# A two-character word in more demands than this is read along the registration order (core.search.bigrams_only);
+# a rarer one through its bigram indexes, each row found checked by LIKE.
+COMMON_WORD_ROWS = 10_000
+
+
 def demands_found(user, keyword: str) -> QuerySet[Demand]:
-    return _demand_rows(demands_visible_to(user).filter(own_demand_matches(keyword)))
+    """The user's demands whose number, title, enterprise or content holds the keyword; newest first. How the
+    condition is written depends on how common the word is, from one EXPLAIN of the indexes' estimate."""
+    condition = own_demand_matches(keyword)
+    if connection.vendor == "postgresql" and len(normalise(keyword)) == 2:
+        common = bigrams_only("search_text", "content", keyword)
+        estimate = estimated_count(Demand.objects.filter(common))
+        if estimate is not None and estimate > COMMON_WORD_ROWS:
+            condition = common
+    return _demand_rows(demands_visible_to(user).filter(condition))
 
 
 def enterprises_found(user, keyword: str) -> QuerySet[Enterprise]:

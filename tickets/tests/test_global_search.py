@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 URL = reverse("tickets:search")
 
 # The user, the menu's queue count, and per group its rows (with the tickets' departments and the demands' tickets
-# read by the shown rows' ids) plus a count when more rows match than are shown: never a query per row.
-SEARCH_QUERIES = 10
+# read by the shown rows' ids) plus a count when more rows match than are shown, and on PostgreSQL for a word of two
+# characters the planner's estimate of how common it is (tickets.search.demands_found): never a query per row.
+SEARCH_QUERIES = 11
 
 
 @pytest.fixture
@@ -215,3 +216,15 @@ def test_the_demand_group_shows_the_newest_of_both_conditions_and_counts_their_u
     client.force_login(office_clerk)
     demands = {g.key: g for g in client.get(URL, {"q": "龙宫"}).context["overview"]}["demands"]
     assert [d.pk for d in demands.rows] == [by_content.pk, both.pk, by_name.pk] and demands.count == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bigram conditions exist on PostgreSQL only")
+def test_a_common_two_character_word_finds_the_same_demands_by_its_bigram_alone(office_clerk, specialist, monkeypatch):
+    from tickets import search
+
+    register(specialist, title="园区道路破损", content="厂区门前道路破损。")
+    register(specialist, title="招工难", content="需要焊工。", enterprise_name="道路运输公司", enterprise_uscc=valid_uscc(90))
+    register(specialist, title="无关事项", content="申请补贴。", enterprise_uscc=valid_uscc(91))
+    rare = [d.pk for d in search.demands_found(office_clerk, "道路")]
+    monkeypatch.setattr(search, "COMMON_WORD_ROWS", -1)  # every word counts as common: the bigram-only condition
+    assert [d.pk for d in search.demands_found(office_clerk, "道路")] == rare and len(rare) == 2
