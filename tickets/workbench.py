@@ -6,11 +6,12 @@ exactly what the full lists show the same user, never more; and each reads in a 
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 
 from accounts.models import Role
 from accounts.roles import OWN_SUBMISSION_READERS
+from core.menu import COUNT_CAP, count_query
 from core.workbench import Panel
 from tickets import queues
 from tickets.listing import by_running_due, enterprise_labels, with_list_relations
@@ -62,21 +63,25 @@ _DUE_LISTS = {
 
 
 def _due_panel(user, windows: DueWindows) -> Panel:
-    """The tickets waiting for the user, grouped overdue / due today / this week / later: per queue one query for the
-    counts and one for its soonest rows (merged here), then two for the rows' departments and demands. A ticket
-    waiting in two queues (an extension and a termination both pending) counts in each: two decisions wait."""
+    """The tickets waiting for the user, grouped overdue / due today / this week / later: one statement counting each
+    queue's tickets of each group (up to COUNT_CAP each, as the menu counts: "100+"), per queue one query for its
+    soonest rows (merged here), then two for the rows' departments and demands. A ticket waiting in two queues (an
+    extension and a termination both pending) counts in each: two decisions wait."""
     now, today_end, week_end = windows.now, windows.today_end, windows.week_end
-    counts = dict.fromkeys(code for code, _label in DUE_BUCKETS)
+    buckets = {
+        "overdue": Q(current_due_at__lt=now),
+        "today": Q(current_due_at__gte=now, current_due_at__lte=today_end),
+        "week": Q(current_due_at__gt=today_end, current_due_at__lte=week_end),
+        "later": Q(current_due_at__gt=week_end) | Q(current_due_at__isnull=True),
+    }
+    waiting = waiting_queues(user)
+    counted = count_query(user, {f"{code}:{i}": queue.filter(condition) for i, queue in enumerate(waiting)
+                                 for code, condition in buckets.items()}).run()
+    counts = {code: sum(value for name, value in counted.items() if name.startswith(f"{code}:")) for code in buckets}
+    capped = {code for code in buckets if any(value >= COUNT_CAP for name, value in counted.items()
+                                              if name.startswith(f"{code}:"))}
     soonest: dict[int, tuple] = {}  # pk → (current_due_at, created_at)
-    for queue in waiting_queues(user):
-        figures = queue.order_by().aggregate(
-            overdue=Count("pk", filter=Q(current_due_at__lt=now)),
-            today=Count("pk", filter=Q(current_due_at__gte=now, current_due_at__lte=today_end)),
-            week=Count("pk", filter=Q(current_due_at__gt=today_end, current_due_at__lte=week_end)),
-            later=Count("pk", filter=Q(current_due_at__gt=week_end) | Q(current_due_at__isnull=True)),
-        )
-        for code, value in figures.items():
-            counts[code] = (counts[code] or 0) + (value or 0)
+    for queue in waiting:
         for pk, due, created in by_running_due(queue).values_list("pk", "current_due_at", "created_at")[:ROWS]:
             soonest[pk] = (due, created)
     # by_running_due's order over the queues' soonest rows: due first (none last), then the newest.
@@ -87,14 +92,16 @@ def _due_panel(user, windows: DueWindows) -> Panel:
     groups = []
     for code, label in DUE_BUCKETS:
         shown = [t for t in rows if windows.bucket(t.current_due_at) == code]
-        total = counts[code] or 0
-        groups.append({"code": code, "label": label, "total": total, "tickets": shown, "hidden": total - len(shown)})
+        total = counts[code]
+        more = "+" if code in capped else ""
+        groups.append({"code": code, "label": label, "total": f"{total}{more}", "count": total, "tickets": shown,
+                       "hidden": f"{total - len(shown)}{more}" if total > len(shown) else ""})
     title, hint = _DUE_TITLES[user.role]
-    total = sum(group["total"] for group in groups)
+    total = sum(group["count"] for group in groups)
     return Panel(
         key="due", title=title, template="tickets/_workbench_due.html", order=ORDER_DUE, icon="list-check", wide=True,
-        count=str(total), url=reverse(_DUE_LISTS[user.role]),
-        context={"groups": [g for g in groups if g["total"]], "hint": hint, "total": total,
+        count=f"{total}+" if capped else str(total), url=reverse(_DUE_LISTS[user.role]),
+        context={"groups": [g for g in groups if g["count"]], "hint": hint, "total": total,
                  "co_department": user.department_id if user.role == Role.HANDLER else None},
     )
 
