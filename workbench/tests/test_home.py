@@ -166,3 +166,16 @@ def test_the_account_page_keeps_the_account_details(client, office_clerk):
     assert office_clerk.username in html and "派单，处理办理异议" in html
     client.logout()
     assert client.get(reverse("accounts:account"))["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_group_beyond_the_counting_cap_says_so(client, office_clerk, lead_handler, monkeypatch):
+    """Each queue's group is counted up to the menu's cap (core.menu.COUNT_CAP); beyond it the group reads "N+"."""
+    from core import menu
+
+    monkeypatch.setattr(menu, "COUNT_CAP", 2)
+    monkeypatch.setattr("tickets.workbench.COUNT_CAP", 2)
+    for i in range(3):
+        dispatched_ticket(office_clerk, title=f"待签收 {i}")
+    _response, html = page(client, lead_handler)
+    due = section(html, "due")
+    assert re.search(r"\d\+ 件", due), due[:400]
