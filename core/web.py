@@ -22,18 +22,19 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def run_act(request, form: forms.Form, act: Callable, *, success: str) -> bool:
-    """Call an act; on success flash `success`, on a conflict flash the reason, on bad input fill the form.
+def run_act(request, form: forms.Form, act: Callable, *, success: str | Callable[[object], str]) -> bool:
+    """Call an act; on success flash `success` (or `success(what the act returned)` when what happened next depends on
+    it), on a conflict flash the reason, on bad input fill the form.
 
     Returns True when the act happened. PermissionDenied propagates (403).
     """
     try:
-        act()
+        result = act()
     except ValidationError as exc:
         apply_errors(form, exc)
         return False
     except Conflict as exc:
         messages.error(request, exc.message)
         return False
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return True

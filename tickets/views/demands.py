@@ -4,7 +4,7 @@ and the two acts taken from that page: supplying materials and withdrawing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -14,10 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import require_role
 from accounts.models import Role
 from accounts.roles import DEMAND_LIST_READERS, sees_internal
-from core.errors import Conflict
 from core.pagination import paginate
 from core.search import matches
-from core.web import apply_errors, run_act
+from core.web import run_act
 from tickets import rules, workflow
 from tickets.clocks import overdue_demands_q
 from tickets.forms.intake import (
@@ -125,20 +124,17 @@ def demand_answer_merge(request, pk: int):
         raise PermissionDenied("只有诉求所属企业的用户可以答复合并征询。")
     form = AnswerMergeForm(request.POST)
     if form.is_valid():
-        try:
-            proposal = workflow.demand_answer_merge(actor=request.user, demand=demand, **form.workflow_kwargs())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except Conflict as exc:  # no open proposal any more: the page shows where the demand stands
-            messages.error(request, exc.message)
-            return redirect("tickets:demand_detail", pk=demand.pk)
-        else:
-            messages.success(request, {
+        done = run_act(
+            request, form,
+            lambda: workflow.demand_answer_merge(actor=request.user, demand=demand, **form.workflow_kwargs()),
+            success=lambda proposal: {
                 MergeProposal.State.ACCEPTED: f"您已同意合并。诉求 {demand.number} 已与同类事项合并，由"
                                               f"{proposal.ticket.lead_department.name}一并办理，办理结果会通知您。",
                 MergeProposal.State.DECLINED: f"您已答复不同意合并。联合服务办公室将另行研判诉求 {demand.number}。",
                 MergeProposal.State.LAPSED: "该同类事项已办结，无法再合并。联合服务办公室将重新研判您的诉求，请留意通知。",
-            }[proposal.state])
+            }[proposal.state],
+        )
+        if done or not form.errors:  # done, or a conflict: the page shows where the demand stands now
             return redirect("tickets:demand_detail", pk=demand.pk)
     return _render_detail(request, demand, merge_form=form)
 
