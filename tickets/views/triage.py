@@ -15,11 +15,22 @@ from accounts.models import Department, Role
 from core.errors import Conflict
 from core.pagination import paginate
 from core.search import matches
-from core.web import apply_errors
+from core.web import apply_errors, run_act
 from tickets import queues, rules, workflow
 from tickets.clocks import overdue_demands_q
-from tickets.duplicates import SAME_ENTERPRISE_SIMILARITY, SIMILARITY, duplicate_counts, likely_duplicates, split
-from tickets.forms.office import TRIAGE_FORMS, ProposeMergeForm, TriageFilterForm, merge_targets
+from tickets.duplicates import (
+    SAME_ENTERPRISE_SIMILARITY,
+    SIMILARITY,
+    duplicate_counts,
+    likely_duplicates,
+    split,
+)
+from tickets.forms.office import (
+    TRIAGE_FORMS,
+    ProposeMergeForm,
+    TriageFilterForm,
+    merge_targets,
+)
 from tickets.models import Demand, MergeProposal, Ticket
 from tickets.models.ticket import Category
 from tickets.selectors import (
@@ -178,17 +189,16 @@ def triage(request, pk: int):
         else:
             propose_form = ProposeMergeForm(request.POST, demand=demand, targets=targets, candidates=candidates)
             if propose_form.is_valid():
-                try:
-                    workflow.demand_propose_merge(actor=user, demand=demand, **propose_form.workflow_kwargs())
-                except ValidationError as exc:
-                    apply_errors(propose_form, exc)
-                except Conflict as exc:
-                    messages.error(request, exc.message)
-                    return redirect("tickets:triage", pk=demand.pk)
-                else:
-                    messages.success(request, f"已向企业征询诉求 {demand.number} 是否同意合并；企业同意后自动合并，"
-                                              "答复前诉求仍在待研判队列中，研判期限照常计算。")
+                done = run_act(
+                    request, propose_form,
+                    lambda: workflow.demand_propose_merge(actor=user, demand=demand, **propose_form.workflow_kwargs()),
+                    success=f"已向企业征询诉求 {demand.number} 是否同意合并；企业同意后自动合并，"
+                            "答复前诉求仍在待研判队列中，研判期限照常计算。",
+                )
+                if done:
                     return redirect("tickets:triage_queue")
+                if not propose_form.errors:  # a conflict (already asked): the page as it stands now
+                    return redirect("tickets:triage", pk=demand.pk)
     elif request.method == "POST":
         chosen = request.POST.get("decision", "")
         if chosen not in available:
