@@ -441,3 +441,16 @@ def test_sorted_demand_list_query_count_does_not_grow(client, office_clerk, spec
     for sort in ("number", "-registered", "channel", "-state", "-due"):
         with django_assert_max_num_queries(LIST_QUERIES):
             assert len(client.get(LIST, {"sort": sort, "page": 2}).context["page"]) == 5
+
+
+def test_enterprise_record_names_departments_never_staff(client, enterprise_user, online, office_clerk):
+    workflow.demand_request_materials(actor=office_clerk, demand=online, missing="消防设计审查意见书")
+    client.force_login(enterprise_user)
+    html = client.get(detail(online)).content.decode()
+    record = html[html.index('id="timeline-heading"'):]
+    assert "· 您</div>" in record  # its own submission
+    assert f"· {office_clerk.department.name}</div>" in record
+    assert office_clerk.get_full_name() not in record and str(office_clerk) not in record
+    client.force_login(office_clerk)
+    html = client.get(detail(online)).content.decode()
+    assert f"{office_clerk}（{office_clerk.department.name}）" in html  # staff read who acted
