@@ -1,14 +1,14 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from accounts import security_views, staff_views, twofactor_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
-    # `/` is answered first by the composition root (qiyezhijia.views.root: the workbench once logged in); the name
-    # stays here, where every app reverses it.
-    path("", views.account, name="home"),
-    path("accounts/me/", views.account, name="account"),
+    # `/` is answered first by the composition root (qiyezhijia.views.root: the portal, or the workbench once logged
+    # in), so this entry is never reached: it keeps the name here, where every app reverses it.
+    path("", RedirectView.as_view(pattern_name="root"), name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.password_change, name="password_change"),

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import LoginForm, PasswordChangeForm
 from accounts.login_names import lockout_name
-from accounts.navigation import CAPABILITIES
 from accounts.passwords import MAX_AGE, password_set
 from core.ratelimit import RateLimit, client_ip, too_many_requests
 
@@ -34,18 +33,6 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """POST only (Django's rule): a link or a prefetch must not log anybody out."""
-
-
-@require_GET
-@login_required
-def account(request):
-    """The person's account details and what the role may do (SPEC §1). `/` itself is the person's home, which the
-    composition root answers with the workbench (qiyezhijia.views.root, workbench.views); `accounts:home` names it."""
-    return render(
-        request,
-        "accounts/account.html",
-        {"capabilities": CAPABILITIES.get(request.user.role, [])},
-    )
 
 
 @require_http_methods(["GET", "POST"])

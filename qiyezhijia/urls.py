@@ -9,6 +9,9 @@ urlpatterns = [
     # A visitor's `/` is the public portal (OUTREACH §6); a logged-in person's is their home (accounts:home).
     path("", views.root, name="root"),
     path("", include("portal.urls")),
+    # One account page (我的账号, enterprises.views.account: details, what the role may do, phone, password); the
+    # address of the former staff account page leads there.
+    path("accounts/me/", RedirectView.as_view(pattern_name="enterprises:account")),
     path("", include("accounts.urls")),
     path("", include("enterprises.urls")),
     path("", include("catalogue.urls")),

@@ -47,7 +47,7 @@ def test_login_then_home_shows_who_you_are(client, lead_handler):
     assert "涉企服务工作人员" in body
     assert "市市场监督管理局" in body
     assert "本部门待办工单" in body  # the workbench (issue 15); what the role may do is on the account page
-    account = client.get(reverse("accounts:account")).content.decode()
+    account = client.get(reverse("enterprises:account")).content.decode()
     assert "签收或提出办理异议" in account and lead_handler.username in account
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import role_required
 from accounts.models import Role, User
+from accounts.navigation import CAPABILITIES
 from core.errors import Conflict
 from core.web import apply_errors
 from enterprises import services
@@ -166,7 +167,7 @@ def _password_change_url() -> str:
 @require_http_methods(["GET", "POST"])
 @login_required
 def account(request):
-    """我的账号: who I am, my phone (changed only to a phone verified by SMS), and the link to change my password."""
+    """我的账号, every role's one account page: who I am, what my role may do on the platform, my phone (changed only to a phone verified by SMS), and the link to change my password."""
     form = PhoneChangeForm(user=request.user)
     if request.method == "POST":
         sending = wants_code(request)
@@ -193,4 +194,5 @@ def account(request):
         "form": form, "phone": services.mask_phone(user.phone) if user.phone else "未填写",
         "password_url": _password_change_url(),
         "is_admin": services.is_enterprise_admin(user),
+        "capabilities": CAPABILITIES.get(user.role, []),
     })

@@ -156,7 +156,7 @@ def test_the_bell_rides_on_the_query_that_loads_the_user(client, lead_handler, d
     client.force_login(lead_handler)
     # The account page: the workbench at `/` lists the latest notifications as well (one query of its own).
     with django_assert_max_num_queries(50) as context:
-        html = client.get(reverse("accounts:account")).content.decode()
+        html = client.get(reverse("enterprises:account")).content.decode()
     assert bell_count(html) == "2"
     own_queries = [q["sql"] for q in context.captured_queries if 'FROM "notifications_notification"' in q["sql"]]
     assert len(own_queries) == 1 and 'FROM "accounts_user"' in own_queries[0]

@@ -162,10 +162,14 @@ def test_a_supervisor_follows_its_own_registrations(client, office_clerk):
 
 def test_the_account_page_keeps_the_account_details(client, office_clerk):
     client.force_login(office_clerk)
-    html = client.get(reverse("accounts:account")).content.decode()
+    html = client.get(reverse("enterprises:account")).content.decode()
     assert office_clerk.username in html and "派单，处理办理异议" in html
+    assert "市政府政务服务中心" in html and 'data-testid="phone-form"' in html  # one page: details, role, phone
+    # The workbench links it; the former staff account page's address leads there.
+    assert reverse("enterprises:account") in client.get("/").content.decode()
+    assert client.get("/accounts/me/")["Location"] == reverse("enterprises:account")
     client.logout()
-    assert client.get(reverse("accounts:account"))["Location"].startswith(reverse("accounts:login"))
+    assert client.get(reverse("enterprises:account"))["Location"].startswith(reverse("accounts:login"))
 
 
 def test_a_group_beyond_the_counting_cap_says_so(client, office_clerk, lead_handler, monkeypatch):

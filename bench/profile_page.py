@@ -1,0 +1,99 @@
+"""Where one page's time goes, in-process, against a benchmark database (bench/web.py's, already built).
+
+    .venv/bin/python bench/profile_page.py PATH [--user office] [--database qyzj_bench_web] [--repeat 20]
+                                          [--server postgres://postgres@127.0.0.1:5432] [--top 30] [--sort cumulative]
+
+Requests PATH with Django's test client as USER (a demo account; the second factor counted as passed, as after
+/login/verify/), with DEBUG off, and prints the p50 of the whole request, the time spent in SQL (sum of the
+statements' durations), the number of statements, and then the TOP functions of one more request under cProfile.
+It measures no budget (bench/web.py does, over HTTP): it shows what to make cheaper.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("path", help="the page, e.g. / or /reports/ledger/?department=anshun-scjg")
+    parser.add_argument("--user", default="office", help="a demo account's username")
+    parser.add_argument("--database", default="qyzj_bench_web")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"))
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    if args.repeat < 1 or args.top < 0:
+        sys.exit("--repeat 须至少为 1，--top 不能为负数。")
+    os.environ["DATABASE_URL"] = f"{args.server.rstrip('/')}/{args.database}"
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qiyezhijia.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.models import User
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    try:
+        user = User.objects.get(username=args.user)
+    except User.DoesNotExist:
+        sys.exit(f"数据库 {args.database} 中没有用户 {args.user}（先运行 bench/web.py 建立基准数据）。")
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = "bench"
+    session.save()
+
+    def fetch():
+        response = client.get(args.path)
+        if response.status_code != 200:
+            sys.exit(f"{args.path} 返回 {response.status_code}（应为 200）。")
+        return response
+
+    for _ in range(3):
+        fetch()
+    totals, sql, counts = [], [], []
+    for _ in range(args.repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            fetch()
+            totals.append((time.perf_counter() - started) * 1000)
+        sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+        counts.append(len(captured.captured_queries))
+    print(f"{args.path} as {args.user}: p50 {statistics.median(totals):.1f} ms, SQL {statistics.median(sql):.1f} ms "
+          f"in {statistics.median(counts):.0f} statements, the rest {statistics.median(totals) - statistics.median(sql):.1f} ms")
+    if args.top:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        fetch()
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
