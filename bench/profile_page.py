@@ -5,7 +5,7 @@
 
 Requests PATH with Django's test client as USER (a demo account; the second factor counted as passed, as after
 /login/verify/), with DEBUG off, and prints the p50 of the whole request, the time spent in SQL (sum of the
-statements' durations), the number of statements, and then the TOP functions of one more request under cProfile.
+statements' durations), the number of statements (with --sql each statement of the last request), and then the TOP functions of one more request under cProfile.
 It measures no budget (bench/web.py does, over HTTP): it shows what to make cheaper.
 """
 
@@ -33,6 +33,7 @@ def parse_args():
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"))
+    parser.add_argument("--sql", action="store_true", help="print the statements of the last request, slowest first")
     return parser.parse_args()
 
 
@@ -85,6 +86,9 @@ def main() -> None:
         counts.append(len(captured.captured_queries))
     print(f"{args.path} as {args.user}: p50 {statistics.median(totals):.1f} ms, SQL {statistics.median(sql):.1f} ms "
           f"in {statistics.median(counts):.0f} statements, the rest {statistics.median(totals) - statistics.median(sql):.1f} ms")
+    if args.sql:
+        for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"])):
+            print(f"{float(query['time']) * 1000:8.1f} ms  {query['sql']}")
     if args.top:
         profiler = cProfile.Profile()
         profiler.enable()

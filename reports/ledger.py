@@ -89,25 +89,45 @@ def display_cells(row: LedgerRow) -> list[str]:
     return cells
 
 
-def ledger_demands(department: Department, start: date, end: date):
-    """Demands whose ticket was formed (dispatched) in [start, end] with `department` as lead or co-department, in
-    ledger order. The tickets are found by two indexed lookups (as lead, as co-department) rather than one OR that
-    would read the whole ticket table."""
+DEMAND_FIELDS = ("id", "number", "state", "enterprise_name", "anonymous", "channel", "title", "registered_at", "ticket_id")
+
+
+def ledger_demand_ids(department: Department, start: date, end: date) -> list[int]:
+    """The ids of the demands whose ticket was formed (dispatched) in [start, end] with `department` as lead or
+    co-department, in ledger order (the ticket's dispatch, then the demand's number).
+
+    A department's quarter is a few thousand demands at most: their sort keys are read by three indexed lookups (the
+    tickets as lead, as co-department — rather than one OR that would read the whole ticket table — and their
+    demands) and ordered here, which spares the database a join of every demand to its ticket for each page and a
+    second pass to count them."""
     window = (
         datetime.combine(start, datetime.min.time(), LOCAL_TZ),
         datetime.combine(end, datetime.max.time(), LOCAL_TZ),
     )
-    ticket_ids = set(
-        Ticket.objects.filter(lead_department=department, created_at__range=window).values_list("pk", flat=True)
-    ) | set(
-        TicketCoDepartment.objects.filter(department=department, ticket__created_at__range=window)
-        .values_list("ticket_id", flat=True)
+    dispatched = dict(
+        Ticket.objects.filter(lead_department=department, created_at__range=window).values_list("pk", "created_at")
     )
-    return (
-        Demand.objects.filter(ticket_id__in=ticket_ids)
-        .only("id", "number", "state", "enterprise_name", "anonymous", "channel", "title", "registered_at", "ticket_id")
-        .order_by("ticket__created_at", "number")
+    dispatched.update(
+        # A link is added when or after its ticket is formed: those added before the window hold none of its tickets.
+        TicketCoDepartment.objects.filter(department=department, added_at__gte=window[0],
+                                          ticket__created_at__range=window)
+        .order_by().values_list("ticket_id", "ticket__created_at")
     )
+    if not dispatched:
+        return []
+    keys = Demand.objects.filter(ticket_id__in=dispatched).values_list("pk", "number", "ticket_id")
+    return [pk for pk, _number, _ticket in sorted(keys, key=lambda key: (dispatched[key[2]], key[1]))]
+
+
+def ledger_demands_by_id(ids: list[int]) -> list[Demand]:
+    """The demands `ids` (a page of `ledger_demand_ids`) with what the ledger shows of them, in that order."""
+    found = Demand.objects.only(*DEMAND_FIELDS).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def ledger_demands(department: Department, start: date, end: date) -> list[Demand]:
+    """The ledger's demands of the whole quarter, in ledger order."""
+    return ledger_demands_by_id(ledger_demand_ids(department, start, end))
 
 
 @dataclass(frozen=True)
@@ -132,7 +152,7 @@ def ledger_overview(departments, start: date, end: date) -> list[LedgerOverviewR
         .values_list("lead_department_id").annotate(n=Count("id")).order_by()
     )
     co = dict(
-        TicketCoDepartment.objects.filter(department_id__in=ids, ticket__created_at__range=window)
+        TicketCoDepartment.objects.filter(department_id__in=ids, added_at__gte=window[0], ticket__created_at__range=window)
         .values_list("department_id").annotate(n=Count("ticket_id", distinct=True)).order_by()
     )
     return [LedgerOverviewRow(d, lead.get(d.pk, 0), co.get(d.pk, 0)) for d in departments]

@@ -23,7 +23,8 @@ from reports.outreach import outreach_figures
 from reports import kpis
 from reports.ledger import (
     LEDGER_HEADERS,
-    ledger_demands,
+    ledger_demand_ids,
+    ledger_demands_by_id,
     ledger_overview,
     ledger_rows,
     notable_events,
@@ -267,14 +268,13 @@ def ledger(request):
     print_all = request.GET.get("print") == "all"
     truncated = False
     if department and not errors:
-        demands = ledger_demands(department, start, end)
+        ids = ledger_demand_ids(department, start, end)
         if print_all:
-            demands = list(demands[:LEDGER_PRINT_LIMIT + 1])
-            truncated = len(demands) > LEDGER_PRINT_LIMIT
-            rows = ledger_rows(department, start, end, demands=demands[:LEDGER_PRINT_LIMIT])
+            truncated = len(ids) > LEDGER_PRINT_LIMIT
+            rows = ledger_rows(department, start, end, demands=ledger_demands_by_id(ids[:LEDGER_PRINT_LIMIT]))
         else:
-            page = paginate(request, demands, per_page=LEDGER_PAGE_SIZE, limit=LEDGER_COUNT_LIMIT)
-            rows = ledger_rows(department, start, end, demands=page.object_list)
+            page = paginate(request, ids, per_page=LEDGER_PAGE_SIZE, limit=LEDGER_COUNT_LIMIT)
+            rows = ledger_rows(department, start, end, demands=ledger_demands_by_id(list(page.object_list)))
     params = {"department": department.code, "quarter": quarter} if department and not errors else None
     # Before a department is chosen, a reader of several departments sees each one's tickets of the quarter.
     overview = ledger_overview(departments, start, end) if department is None and not errors and start else None

@@ -69,6 +69,25 @@ def test_ledger_counts_co_departments_and_open_tickets(client, office_clerk, lea
     assert row[8] is None and row[10] == "已超期" and row[11] is None and row[12] is None
 
 
+def test_a_co_department_added_after_the_quarter_reads_the_ticket_in_the_quarter_it_was_formed(
+        client, office_clerk, lead_handler, other_handler):
+    """The ledger reads co-links added since the quarter began (tickets.TicketCoDepartment's index); a link added
+    later, during the handling, still files the ticket under the quarter of its dispatch."""
+    with time_machine.travel(at(3, 30), tick=False):
+        ticket = dispatched_ticket(office_clerk, lead=lead_handler.department.code, title="三月派单四月协办")
+        workflow.ticket_sign(actor=lead_handler, ticket=ticket)
+    with time_machine.travel(at(4, 2), tick=False):
+        workflow.ticket_add_co_department(actor=lead_handler, ticket=ticket, department="anshun-sw")
+    client.force_login(other_handler)
+    with time_machine.travel(at(4, 3, 12), tick=False):
+        first = workbook_rows(client.get(reverse("reports:ledger_xlsx") + "?quarter=2026Q1"))
+        second = workbook_rows(client.get(reverse("reports:ledger_xlsx") + "?quarter=2026Q2"))
+        page = client.get(reverse("reports:ledger") + "?quarter=2026Q1").content.decode()
+    assert [(row[4], row[14]) for row in first[1:]] == [("三月派单四月协办", "协办")]
+    assert second[1:] == []
+    assert "三月派单四月协办" in page
+
+
 def test_ledger_page_shows_the_same_rows(client, march, lead_handler):
     response = get(client, lead_handler, reverse("reports:ledger") + "?quarter=2026Q1")
     assert response.status_code == 200
