@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -49,12 +50,20 @@ class CountQuery:
     params: tuple
     names: tuple[str, ...]  # the counted queues, in the statement's column order
     empty: tuple[str, ...]  # queues known to be empty without asking (the user's role has none of them)
+    # For a statement built with stand-ins for instants (kept_count_query's `moments`): for each parameter, the index
+    # of the instant it stands for, or None.
+    slots: tuple[int | None, ...] = ()
 
-    def run(self) -> dict[str, int]:
+    def run(self, moments: tuple[datetime, ...] = ()) -> dict[str, int]:
         counts = dict.fromkeys(self.empty, 0)
         if self.sql is not None:
+            params = self.params
+            if self.slots:
+                adapt = connection.ops.adapt_datetimefield_value
+                params = tuple(param if slot is None else adapt(moments[slot])
+                               for param, slot in zip(self.params, self.slots, strict=True))
             with connection.cursor() as cursor:
-                cursor.execute(self.sql, self.params)
+                cursor.execute(self.sql, params)
                 row = cursor.fetchone()
             counts.update(zip(self.names, row or [0] * len(self.names), strict=True))
         return counts
@@ -82,15 +91,30 @@ _STATEMENTS: dict[tuple, CountQuery] = {}
 STATEMENTS_KEPT = 4096  # per process; past this the kept statements are dropped and built again on demand
 
 
-def kept_count_query(user, names: tuple[str, ...], querysets) -> CountQuery:
+# Instants no queue compares with, standing in for the real ones while a statement is built (kept_count_query).
+STAND_INS = tuple(datetime(1901, 1, 1, 0, 0, 0, index + 1, tzinfo=UTC) for index in range(8))
+
+
+def kept_count_query(user, names: tuple[str, ...], querysets, *, moments: int = 0) -> CountQuery:
     """`count_query` for the user's queues `names`, compiled once per user, role, department, region, enterprise and
     set of queues and kept (the menu and the workbench's tiles count on every page; building the statement cost more
-    than running it). `querysets()` gives the queues when the statement must be built."""
+    than running it). `querysets()` gives the queues when the statement must be built.
+
+    Queues that compare with instants that change from one request to the next (now, the end of today …) name how many
+    (`moments`): `querysets(*instants)` then builds them, once, with stand-ins, and `run(instants)` puts the real ones
+    in their place."""
     region_id = user.department.region_id if user.department_id else None
-    key = (user.pk, user.role, user.department_id, region_id, user.enterprise_id, COUNT_CAP, names)
+    key = (user.pk, user.role, user.department_id, region_id, user.enterprise_id, COUNT_CAP, names, moments)
     statement = _STATEMENTS.get(key)
     if statement is None:
-        statement = count_query(user, querysets())
+        if moments > len(STAND_INS):
+            raise ValueError(f"at most {len(STAND_INS)} instants")
+        stand_ins = STAND_INS[:moments]
+        statement = count_query(user, querysets(*stand_ins))
+        if stand_ins:
+            adapted = [connection.ops.adapt_datetimefield_value(instant) for instant in stand_ins]
+            slots = tuple(adapted.index(param) if param in adapted else None for param in statement.params)
+            statement = replace(statement, slots=slots)
         if len(_STATEMENTS) >= STATEMENTS_KEPT:
             _STATEMENTS.clear()
         _STATEMENTS[key] = statement

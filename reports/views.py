@@ -19,7 +19,6 @@ from audit.services import record
 from core.pagination import paginate
 from meetings.selectors import overdue_follow_ups
 from policies.reach import dashboard_figures
-from reports.outreach import outreach_figures
 from reports import kpis
 from reports.ledger import (
     LEDGER_HEADERS,
@@ -30,6 +29,7 @@ from reports.ledger import (
     notable_events,
     unsatisfied_callbacks,
 )
+from reports.outreach import outreach_figures
 from reports.scope import (
     current_quarter,
     parse_quarter,

@@ -20,7 +20,12 @@ from core.web import apply_errors
 from supervision import rules
 from supervision.forms import AnswerForm, BoardFilterForm, UnregisteredSupervisionForm
 from supervision.models import Supervision
-from supervision.selectors import RELATED, awaiting_answer_from, supervision_for_user
+from supervision.selectors import (
+    BOARD_RELATED,
+    INBOX_RELATED,
+    awaiting_answer_from,
+    supervision_for_user,
+)
 from supervision.services import supervision_answer, supervision_issue_unregistered
 
 
@@ -56,7 +61,8 @@ def board(request):
     counts = supervisions.aggregate(**{name: Count("id", filter=condition) for name, (condition, _) in tabs.items()})
     tab = filters.current_tab
     condition, order = tabs[tab]
-    page = paginate(request, supervisions.filter(condition).select_related(*RELATED).order_by(*order))
+    page = paginate(request, supervisions.filter(condition).select_related(*BOARD_RELATED)
+                    .defer("ticket__search_text").order_by(*order))
     return render(request, "supervision/board.html", {
         "filters": filters, "tab": tab, "tabs": [(name, label, counts[name]) for name, label in BoardFilterForm.TABS],
         "page": page, "may_issue": request.user.role == Role.OFFICE,
@@ -91,7 +97,7 @@ def _render_inbox(request, *, bound: tuple[int, AnswerForm] | None = None):
     user = request.user
     supervisions = (
         Supervision.objects.filter(department_id=user.department_id)
-        .select_related(*RELATED)
+        .select_related(*INBOX_RELATED).defer("ticket__search_text")
         .order_by(F("answered_at").desc(nulls_first=True), "due_at", "id")
     )
     page = paginate(request, supervisions)

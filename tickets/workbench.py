@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.roles import OWN_SUBMISSION_READERS
-from core.menu import COUNT_CAP, count_query
+from core.menu import COUNT_CAP, kept_count_query
 from core.workbench import Panel
 from tickets import queues
 from tickets.listing import by_running_due, enterprise_labels, with_list_relations
@@ -62,21 +62,35 @@ _DUE_LISTS = {
 }
 
 
-def _due_panel(user, windows: DueWindows) -> Panel:
-    """The tickets waiting for the user, grouped overdue / due today / this week / later: one statement counting each
-    queue's tickets of each group (up to COUNT_CAP each, as the menu counts: "100+"), per queue one query for its
-    soonest rows (merged here), then two for the rows' departments and demands. A ticket waiting in two queues (an
-    extension and a termination both pending) counts in each: two decisions wait."""
-    now, today_end, week_end = windows.now, windows.today_end, windows.week_end
-    buckets = {
+_BUCKETS = ("overdue", "today", "week", "later")
+
+
+def _bucket_conditions(now, today_end, week_end) -> dict[str, Q]:
+    return {
         "overdue": Q(current_due_at__lt=now),
         "today": Q(current_due_at__gte=now, current_due_at__lte=today_end),
         "week": Q(current_due_at__gt=today_end, current_due_at__lte=week_end),
         "later": Q(current_due_at__gt=week_end) | Q(current_due_at__isnull=True),
     }
+
+
+def _due_panel(user, windows: DueWindows) -> Panel:
+    """The tickets waiting for the user, grouped overdue / due today / this week / later: one statement counting each
+    queue's tickets of each group (up to COUNT_CAP each, as the menu counts: "100+"), per queue one query for its
+    soonest rows (merged here), then two for the rows' departments and demands. A ticket waiting in two queues (an
+    extension and a termination both pending) counts in each: two decisions wait."""
+    now = windows.now
     waiting = waiting_queues(user)
-    counted = count_query(user, {f"{code}:{i}": queue.filter(condition) for i, queue in enumerate(waiting)
-                                 for code, condition in buckets.items()}).run()
+    names = tuple(f"{code}:{i}" for i in range(len(waiting)) for code in _BUCKETS)
+
+    def counted_queues(*instants):
+        conditions = _bucket_conditions(*instants)
+        return {f"{code}:{i}": queue.filter(conditions[code]) for i, queue in enumerate(waiting) for code in _BUCKETS}
+
+    # The statement is built once per user and kept; each request runs it with its own instants.
+    instants = (now, windows.today_end, windows.week_end)
+    counted = kept_count_query(user, ("workbench-due", *names), counted_queues, moments=len(instants)).run(instants)
+    buckets = _BUCKETS
     counts = {code: sum(value for name, value in counted.items() if name.startswith(f"{code}:")) for code in buckets}
     capped = {code for code in buckets if any(value >= COUNT_CAP for name, value in counted.items()
                                               if name.startswith(f"{code}:"))}

@@ -93,6 +93,8 @@ def test_the_groups_follow_the_working_day_dues(client, office_clerk, lead_handl
     with time_machine.travel(datetime(2026, 3, 5, 10, 0, tzinfo=SH), tick=False):
         _response, html = page(client, lead_handler)
     assert to_sign.number in group(html, "overdue") and "已超期" in group(html, "overdue")
+    # The groups' counts come from a statement built once for the user and run with each request's instants.
+    assert ">1 件<" in group(html, "overdue") and ">1 件<" in group(html, "later")
     assert 'data-testid="due-group-today"' not in html and in_hand.number in group(html, "later")
 
 
