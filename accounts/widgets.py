@@ -15,6 +15,7 @@ class RegionGroupedMixin:
     the field has one, stays first and outside any group."""
 
     picker_placeholder = "输入部门名称搜索"
+    template_name = "core/forms/select.html"  # the options inline (Django includes a template per option)
 
     def __init__(self, attrs=None, **kwargs):
         attrs = {"data-picker": "departments", "data-placeholder": self.picker_placeholder, **(attrs or {})}

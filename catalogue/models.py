@@ -20,6 +20,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from catalogue import rules
+from core.fsm import STATE_FIELDS
 from core.search import document
 
 
@@ -55,6 +56,8 @@ GUIDE_FIELDS = (
 
 
 class ServiceItem(ConcurrentTransitionMixin, models.Model):
+    state_fields = STATE_FIELDS  # core.fsm: found once per class, not per instance loaded
+
     class State(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.roles import TICKET_READERS
+from core.fsm import STATE_FIELDS
 from meetings import rules
 from workcalendar.clocks import Clock
 from workcalendar.workdays import end_of_working_day
@@ -47,6 +48,8 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class Meeting(ConcurrentTransitionMixin, models.Model):
+    state_fields = STATE_FIELDS  # core.fsm: found once per class, not per instance loaded
+
     class State(models.TextChoices):
         PLANNED = "planned", _("待召开")
         HELD = "held", _("已召开")

@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Scale
+from core.fsm import STATE_FIELDS
 from core.models import UploadedFile, dated_upload_path
 
 
@@ -28,6 +29,8 @@ BENEFICIARY_MODES = frozenset({Mode.NO_APPLY, Mode.DIRECT})
 
 
 class Policy(ConcurrentTransitionMixin, models.Model):
+    state_fields = STATE_FIELDS  # core.fsm: found once per class, not per instance loaded
+
     class State(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")

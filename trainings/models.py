@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.dates import datetime_bounds_q
+from core.fsm import STATE_FIELDS
 from core.models import UploadedFile, dated_upload_path
 from trainings import rules
 
@@ -31,6 +32,8 @@ def has_started(session) -> bool:
 
 
 class TrainingSession(ConcurrentTransitionMixin, models.Model):
+    state_fields = STATE_FIELDS  # core.fsm: found once per class, not per instance loaded
+
     class State(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")

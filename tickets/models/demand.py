@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import datetime_bounds_q
 from core.fields import EncryptedTextField
+from core.fsm import STATE_FIELDS
 from core.search import document
 from tickets import rules
 from tickets.models.common import TimelineEntry
@@ -45,6 +46,8 @@ class ConsentMethod(models.TextChoices):
 
 
 class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMixin includes FSMModelMixin
+    state_fields = STATE_FIELDS  # core.fsm: found once per class, not per instance loaded
+
     class State(models.TextChoices):
         REGISTERED = "registered", _("待研判")
         AWAITING_MATERIALS = "awaiting_materials", _("待补充材料")

@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from core.fsm import STATE_FIELDS
+from core.search import document
 from tickets import rules
 from tickets.models.common import TimelineEntry
 from tickets.models.handling import ClosureStandard
-from core.search import document
 from workcalendar.clocks import Clock
 
 
@@ -32,6 +33,8 @@ def handle_policy(category: str, complex_: bool) -> str:
 # ConcurrentTransitionMixin is django-fsm-2's FSMModelMixin (refresh_from_db with the protected state field) plus the
 # optimistic check that the state did not change under a save.
 class Ticket(ConcurrentTransitionMixin, models.Model):
+    state_fields = STATE_FIELDS  # core.fsm: found once per class, not per instance loaded
+
     class State(models.TextChoices):
         DISPATCHED = "dispatched", _("待签收")
         DISPUTED = "disputed", _("异议处理中")
