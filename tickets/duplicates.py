@@ -160,22 +160,40 @@ def duplicate_counts(demands: Sequence[Demand], *, limit: int = CANDIDATE_LIMIT)
     counts = {}
     for demand in demands:
         text = words(_text(demand))
+        own_pk, own_region, own_at = demand.pk, demand.region_id, demand.registered_at  # read once, not per row
         eligible = [
             i for i, (pk, region_id, registered_at, *_rest) in enumerate(rows)
-            if pk != demand.pk and region_id == demand.region_id and abs(registered_at - demand.registered_at) <= WINDOW
-            and row_words[i]
+            if pk != own_pk and region_id == own_region and abs(registered_at - own_at) <= WINDOW and row_words[i]
         ]
         count = 0
         if text and eligible:
-            # `similarity` for every candidate at once: rapidfuzz scores the whole list in C (one Python call per
-            # demand and scorer instead of two per pair: 6,000 pairs on a queue page).
-            choices = [row_words[i] for i in eligible]
-            set_scores, sort_scores = ({index: score for _choice, score, index in process.extract(
-                text, choices, scorer=scorer, processor=None, limit=None)} for scorer in (fuzz.token_set_ratio,
-                                                                                          fuzz.token_sort_ratio))
+            ratios = _ratios(text, [row_words[i] for i in eligible])
             for k, i in enumerate(eligible):
                 same = demand.enterprise_id is not None and rows[i][3] == demand.enterprise_id
-                if round((set_scores[k] + sort_scores[k]) / 200, 4) >= threshold(same):
+                if ratios[k] >= threshold(same):
                     count += 1
         counts[demand.pk] = count
     return counts
+
+
+# Scores of pairs of word strings already compared (a pure function of the two texts): a queue page compares its
+# demands with the same few hundred recent demands as the page before. Kept per process, up to this many pairs.
+_PAIR_RATIOS: dict[tuple[str, str], float] = {}
+PAIR_RATIOS_KEPT = 200_000
+
+
+def _ratios(text: str, choices: list[str]) -> list[float]:
+    """`similarity` of `text` (its words) with each of `choices` (theirs): the pairs not scored before are scored at
+    once, rapidfuzz working through the whole list in C (one Python call per scorer instead of two per pair)."""
+    known = [_PAIR_RATIOS.get((text, choice)) for choice in choices]
+    missing = [k for k, ratio in enumerate(known) if ratio is None]
+    if missing:
+        subset = [choices[k] for k in missing]
+        set_scores, sort_scores = ({index: score for _choice, score, index in process.extract(
+            text, subset, scorer=scorer, processor=None, limit=None)} for scorer in (fuzz.token_set_ratio,
+                                                                                     fuzz.token_sort_ratio))
+        if len(_PAIR_RATIOS) + len(missing) > PAIR_RATIOS_KEPT:
+            _PAIR_RATIOS.clear()
+        for j, k in enumerate(missing):
+            known[k] = _PAIR_RATIOS[(text, choices[k])] = round((set_scores[j] + sort_scores[j]) / 200, 4)
+    return known
