@@ -119,3 +119,14 @@ def kept_count_query(user, names: tuple[str, ...], querysets, *, moments: int = 
             _STATEMENTS.clear()
         _STATEMENTS[key] = statement
     return statement
+
+
+def counted_once(request, statement: CountQuery) -> dict[str, int]:
+    """`statement.run()`, once per request: the menu and the workbench's tiles count the same queues on one page.
+    Without a request (a caller outside a page), every call counts."""
+    if request is None:
+        return statement.run()
+    kept = request.__dict__.setdefault("_queue_counts", {})
+    if statement.sql not in kept:
+        kept[statement.sql] = statement.run()
+    return dict(kept[statement.sql])

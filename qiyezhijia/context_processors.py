@@ -10,7 +10,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     return {
         "platform_name": settings.PLATFORM_NAME,
-        "menu": menu_for(user) if user is not None else [],
+        "menu": menu_for(user, request=request) if user is not None else [],
         "current_path": request.path,
         "global_search": user is not None and user.is_authenticated and user.role in SEARCHERS,
     }

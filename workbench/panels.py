@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
-from core.menu import badge, kept_count_query
+from core.menu import badge, counted_once, kept_count_query
 from core.workbench import Panel, QueueLink
 from meetings import workbench as meetings_panels
 from notifications import workbench as notification_panels
@@ -29,7 +29,7 @@ def panels_for(user, *, windows: DueWindows) -> list[Panel]:
     return sorted(panels, key=lambda panel: panel.order)
 
 
-def queue_links(user) -> list[QueueLink]:
+def queue_links(user, *, request=None) -> list[QueueLink]:
     """Every queue of the user's menu with its size and its list, in one query (the same queues the menu counts,
     from each app's `menu_queues(user)`)."""
     entries = []
@@ -42,7 +42,8 @@ def queue_links(user) -> list[QueueLink]:
             entries.extend((item, queues[item.count]) for item in items if item.count in queues)
     entries.sort(key=lambda entry: entry[0].order)
     names = tuple(item.count for item, _queue in entries)
-    counts = kept_count_query(user, names, lambda: {item.count: queue for item, queue in entries}).run()
+    # The same statement as the menu's: run once for both (core.menu.counted_once).
+    counts = counted_once(request, kept_count_query(user, names, lambda: {item.count: queue for item, queue in entries}))
     links = []
     for item, _queue in entries:
         try:

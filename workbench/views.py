@@ -27,7 +27,7 @@ def home(request):
     today = timezone.localdate(windows.now)
     context = {
         "panels": panels_for(user, windows=windows),
-        "queue_links": queue_links(user),
+        "queue_links": queue_links(user, request=request),
         "today": today,
         "weekday": "一二三四五六日"[today.weekday()],
     }

@@ -185,3 +185,16 @@ def test_a_group_beyond_the_counting_cap_says_so(client, office_clerk, lead_hand
     _response, html = page(client, lead_handler)
     due = section(html, "due")
     assert re.search(r"\d\+ 件", due), due[:400]
+
+
+def test_the_menu_and_the_tiles_are_counted_by_one_statement(client, office_clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    register(office_clerk, title="待研判的一件")
+    client.force_login(office_clerk)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(HOME).content.decode()
+    assert len([q for q in captured.captured_queries if 'AS "triage"' in q["sql"]]) == 1
+    assert re.search(r'data-testid="queue-link".*?待研判.*?>1<', html, re.DOTALL)  # the tile
+    assert re.search(r'待研判\s*<span[^>]*>1</span>', html)  # the menu's badge
