@@ -113,13 +113,15 @@ def likely_duplicates(demand: Demand, *, limit: int = CANDIDATE_LIMIT) -> list[D
             candidates[other.pk] = other
     for other in base.order_by("-registered_at", "-id")[:limit]:
         candidates.setdefault(other.pk, other)
-    text = _text(demand)
+    text = words(_text(demand))
+    others = [other for other in candidates.values() if _in_window(demand, other)]
+    other_words = [words(_text(other)) for other in others]
+    scored = [k for k, found_words in enumerate(other_words) if found_words]
+    ratios = _ratios(text, [other_words[k] for k in scored]) if text and scored else []
     found = []
-    for other in candidates.values():
-        if not _in_window(demand, other):
-            continue
+    for k, ratio in zip(scored, ratios, strict=True):
+        other = others[k]
         same = demand.enterprise_id is not None and other.enterprise_id == demand.enterprise_id
-        ratio = similarity(text, _text(other))
         if ratio >= threshold(same):
             found.append(Duplicate(other, same, ratio))
     found.sort(key=lambda d: (-d.ratio, -d.demand.registered_at.timestamp(), -d.demand.pk))
