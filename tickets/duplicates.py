@@ -87,7 +87,7 @@ def similarity(a: str, b: str) -> float:
     wa, wb = words(a), words(b)
     if not wa or not wb:
         return 0.0
-    return round((fuzz.token_set_ratio(wa, wb) + fuzz.token_sort_ratio(wa, wb)) / 200, 4)
+    return _ratios(wa, [wb])[0]
 
 
 def _in_window(a: Demand, b: Demand) -> bool:
