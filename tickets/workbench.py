@@ -6,7 +6,7 @@ exactly what the full lists show the same user, never more; and each reads in a 
 
 from __future__ import annotations
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.urls import reverse
 
 from accounts.models import Role
@@ -74,35 +74,73 @@ def _bucket_conditions(now, today_end, week_end) -> dict[str, Q]:
     }
 
 
-def _due_panel(user, windows: DueWindows) -> Panel:
-    """The tickets waiting for the user, grouped overdue / due today / this week / later: one statement counting each
-    queue's tickets of each group (up to COUNT_CAP each, as the menu counts: "100+"), per queue one query for its
-    soonest rows (merged here), then two for the rows' departments and demands. A ticket waiting in two queues (an
-    extension and a termination both pending) counts in each: two decisions wait."""
+def _ticket_panels(user, windows: DueWindows) -> list[Panel]:
+    """The due panel (the tickets waiting for the user, grouped overdue / due today / this week / later), a handler's
+    我承办的工单 and the office's triage backlog, read together in a fixed number of statements whatever the rows:
+
+    - one counting each waiting queue's tickets of each due group, the handler's assigned tickets and the office's
+      triage backlog (up to COUNT_CAP each, as the menu counts: "100+");
+    - one for the soonest rows of every waiting queue and of the assigned tickets (UNION ALL: each part reads its own
+      queue with its index — one OR of the queues reads the whole ticket table at a million tickets);
+    - the rows of both panels at once, with their departments and demands (three);
+    - the triage backlog's rows (one).
+
+    A ticket waiting in two queues (an extension and a termination both pending) counts in each: two decisions wait."""
     now = windows.now
+    role = user.role
     waiting = waiting_queues(user)
-    names = tuple(f"{code}:{i}" for i in range(len(waiting)) for code in _BUCKETS)
+    mine = assigned_to(user) if role == Role.HANDLER else None
+    backlog = queues.triage(user) if role == Role.OFFICE else None
+    listed = {name: queue for name, queue in (("assigned", mine), ("backlog", backlog)) if queue is not None}
+    names = tuple(f"{code}:{i}" for i in range(len(waiting)) for code in _BUCKETS) + tuple(listed)
 
     def counted_queues(*instants):
         conditions = _bucket_conditions(*instants)
-        return {f"{code}:{i}": queue.filter(conditions[code]) for i, queue in enumerate(waiting) for code in _BUCKETS}
+        due = {f"{code}:{i}": queue.filter(conditions[code]) for i, queue in enumerate(waiting) for code in _BUCKETS}
+        return {**due, **listed}
 
     # The statement is built once per user and kept; each request runs it with its own instants.
     instants = (now, windows.today_end, windows.week_end)
-    counted = kept_count_query(user, ("workbench-due", *names), counted_queues, moments=len(instants)).run(instants)
-    buckets = _BUCKETS
-    counts = {code: sum(value for name, value in counted.items() if name.startswith(f"{code}:")) for code in buckets}
-    capped = {code for code in buckets if any(value >= COUNT_CAP for name, value in counted.items()
-                                              if name.startswith(f"{code}:"))}
+    counted = kept_count_query(user, ("workbench", *names), counted_queues, moments=len(instants)).run(instants)
+
+    # Each part's soonest rows; the part's number tells the due panel's (0) from the assigned panel's (1).
+    reads = [by_running_due(queue).annotate(part=Value(0)).values_list("pk", "current_due_at", "created_at", "part")
+             [:ROWS] for queue in waiting]
+    if mine is not None:
+        reads.append(by_running_due(mine).annotate(part=Value(1)).values_list("pk", "current_due_at", "created_at",
+                                                                               "part")[:ROWS])
     soonest: dict[int, tuple] = {}  # pk → (current_due_at, created_at)
-    for queue in waiting:
-        for pk, due, created in by_running_due(queue).values_list("pk", "current_due_at", "created_at")[:ROWS]:
-            soonest[pk] = (due, created)
-    # by_running_due's order over the queues' soonest rows: due first (none last), then the newest.
-    first = sorted(soonest, key=lambda pk: (soonest[pk][0] is None, soonest[pk][0] or now,
-                                            -soonest[pk][1].timestamp(), -pk))[:ROWS]
-    rows = list(by_running_due(with_list_relations(Ticket.objects.filter(pk__in=first)))) if first else []
-    enterprise_labels(rows)
+    parts: tuple[set, set] = (set(), set())
+    for pk, due, created, part in reads[0].union(*reads[1:], all=True) if len(reads) > 1 else reads[0]:
+        soonest[pk] = (due, created)
+        parts[part].add(pk)
+
+    def first(pks):  # by_running_due's order over rows read apart: due first (none last), then the newest
+        return sorted(pks, key=lambda pk: (soonest[pk][0] is None, soonest[pk][0] or now,
+                                           -soonest[pk][1].timestamp(), -pk))[:ROWS]
+
+    due_first, mine_first = first(parts[0]), first(parts[1])
+    wanted = set(due_first) | set(mine_first)
+    rows = {ticket.pk: ticket for ticket in with_list_relations(Ticket.objects.filter(pk__in=wanted))} if wanted else {}
+    enterprise_labels(rows.values())
+
+    panels = [_due_panel(user, windows, counted, [rows[pk] for pk in due_first if pk in rows])]
+    if mine is not None:
+        panels.append(_assigned_panel(counted["assigned"], [rows[pk] for pk in mine_first if pk in rows]))
+    if backlog is not None:
+        panels.append(_triage_panel(backlog, counted["backlog"]))
+    return panels
+
+
+def _capped(count: int, total: int) -> str:
+    """`count` of a queue counted up to COUNT_CAP (`total`): "90+" when the queue holds more than was counted."""
+    return f"{count}+" if total >= COUNT_CAP else str(count)
+
+
+def _due_panel(user, windows: DueWindows, counted: dict[str, int], rows: list[Ticket]) -> Panel:
+    counts = {code: sum(value for name, value in counted.items() if name.startswith(f"{code}:")) for code in _BUCKETS}
+    capped = {code for code in _BUCKETS if any(value >= COUNT_CAP for name, value in counted.items()
+                                               if name.startswith(f"{code}:"))}
     groups = []
     for code, label in DUE_BUCKETS:
         shown = [t for t in rows if windows.bucket(t.current_due_at) == code]
@@ -120,31 +158,27 @@ def _due_panel(user, windows: DueWindows) -> Panel:
     )
 
 
-def _assigned_panel(user) -> Panel:
+def _assigned_panel(total: int, rows: list[Ticket]) -> Panel:
     """The open tickets whose 承办人 is the user (我的工单), the soonest due first: a count and the rows."""
-    mine = assigned_to(user)
-    total = mine.count()
-    rows = list(by_running_due(with_list_relations(mine))[:ROWS])
-    enterprise_labels(rows)
+    hidden = total - len(rows)
     return Panel(
         key="assigned", title="我承办的工单", template="tickets/_workbench_assigned.html", order=ORDER_ASSIGNED,
-        icon="person-check", wide=True, count=str(total), url=reverse("tickets:my_tickets"),
-        context={"tickets": rows, "total": total, "hidden": total - len(rows)},
+        icon="person-check", wide=True, count=_capped(total, total), url=reverse("tickets:my_tickets"),
+        context={"tickets": rows, "total": total, "hidden": _capped(hidden, total) if hidden > 0 else ""},
     )
 
 
-def _triage_panel(user) -> Panel:
+def _triage_panel(backlog: QuerySet[Demand], total: int) -> Panel:
     """The office's backlog: demands of its region waiting for triage, the soonest triage due first."""
-    backlog = queues.triage(user)
-    total = backlog.count()
     rows = list(
         backlog.select_related("domain", "region")
         .order_by(F("triage_due_at").asc(nulls_last=True), "registered_at", "id")[:TRIAGE_ROWS]
     )
+    hidden = total - len(rows)
     return Panel(
         key="triage", title="待研判诉求", template="tickets/_workbench_triage.html", order=ORDER_TRIAGE,
-        icon="funnel", wide=True, count=str(total), url=reverse("tickets:triage_queue"),
-        context={"demands": rows, "total": total, "hidden": total - len(rows)},
+        icon="funnel", wide=True, count=_capped(total, total), url=reverse("tickets:triage_queue"),
+        context={"demands": rows, "total": total, "hidden": _capped(hidden, total) if hidden > 0 else ""},
     )
 
 
@@ -165,11 +199,7 @@ def _own_panel(user) -> Panel:
 def workbench_panels(user, *, windows: DueWindows) -> list[Panel]:
     panels = []
     if user.role in _DUE_TITLES and user.department_id:
-        panels.append(_due_panel(user, windows))
-    if user.role == Role.HANDLER and user.department_id:
-        panels.append(_assigned_panel(user))
-    if user.role == Role.OFFICE and user.department_id:
-        panels.append(_triage_panel(user))
+        panels.extend(_ticket_panels(user, windows))
     if user.role in OWN_SUBMISSION_READERS:
         panels.append(_own_panel(user))
     return panels

@@ -68,6 +68,38 @@ def test_a_handler_sees_the_tickets_assigned_to_them(client, office_clerk, lead_
     assert colleagues.number in assigned and mine.number not in assigned
 
 
+def test_the_due_and_assigned_panels_each_show_their_own_soonest_rows(client, monkeypatch, office_clerk, lead_handler):
+    """Both panels' rows come from one read of every queue's soonest rows: each shows its own, in due order."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tickets import workbench
+    from tickets.models import Ticket
+    from tickets.workflow.collab import ticket_take
+
+    monkeypatch.setattr(workbench, "ROWS", 2)
+    now = timezone.now()
+    mine = []
+    for i, hours in enumerate((30, 10, 20)):
+        ticket = handling_ticket(office_clerk, lead_handler, title=f"我承办的第{i}件")
+        ticket_take(actor=lead_handler, ticket=ticket)
+        Ticket.objects.filter(pk=ticket.pk).update(current_due_at=now + timedelta(hours=hours))
+        mine.append(ticket)
+    to_sign = dispatched_ticket(office_clerk, title="最早到期的待签收")
+    Ticket.objects.filter(pk=to_sign.pk).update(current_due_at=now + timedelta(hours=1))
+    _response, html = page(client, lead_handler)
+    assigned = section(html, "assigned")
+    assert mine[1].number in assigned and mine[2].number in assigned and mine[0].number not in assigned
+    assert assigned.index(mine[1].number) < assigned.index(mine[2].number)
+    assert "另有 1 件未在此列出" in assigned
+    assert to_sign.number not in assigned
+    due = section(html, "due")
+    assert to_sign.number in due and mine[1].number in due
+    assert mine[2].number not in due and mine[0].number not in due
+    assert due.index(to_sign.number) < due.index(mine[1].number)
+
+
 def test_the_assigned_panel_is_only_for_handlers(client, office_clerk):
     _response, html = page(client, office_clerk)
     assert 'data-testid="panel-assigned"' not in html
