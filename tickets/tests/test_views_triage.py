@@ -441,3 +441,20 @@ def test_the_triage_page_lists_the_ten_most_similar_of_a_group_and_counts_the_re
     others = html.split('data-testid="duplicates-others"')[1].split("</table>")[0]
     assert others.count('data-testid="duplicate-row"') == 10
     assert "另有 2 条相似度较低的未列出。" in html
+
+
+def test_the_lead_and_co_department_pickers_read_the_departments_once(office_clerk, django_assert_num_queries):
+    """Both pickers list the region's departments from one read (accounts.forms: Django reads each field's options
+    anew, through a server-side cursor on PostgreSQL); what each offers and accepts stays the same."""
+    from tickets.forms.office import TicketDecisionForm
+
+    demand = register(office_clerk, title="两个部门选择框")
+    form = TicketDecisionForm(demand=demand)
+    with django_assert_num_queries(1):  # the departments with their regions (the groups)
+        lead, co = str(form["lead_department"]), str(form["co_departments"])
+    assert 'value="anshun-scjg"' in lead and 'value="anshun-scjg"' in co
+    assert lead.count("<option") == co.count("<option") + 1  # the empty choice
+    bound = TicketDecisionForm({"ticket-category": "coordination", "ticket-lead_department": "anshun-scjg",
+                                "ticket-co_departments": ["anshun-sw", "no-such-code"]}, demand=demand)
+    assert not bound.is_valid()
+    assert bound.errors["co_departments"] == ["请选择列表中的部门。"]
