@@ -1,10 +1,9 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.forms.models import ModelChoiceIterator
 
 from accounts.widgets import DepartmentSelect, DepartmentSelectMultiple
-from core.forms import StyledForm
+from core.forms import ReadOnceChoices, StyledForm
 
 
 class LoginForm(AuthenticationForm):
@@ -26,40 +25,7 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "请输入密码。"
 
 
-class _SharedChoices(ModelChoiceIterator):
-    """The options of a department picker from the queryset the form gave it, read once: pickers given the same
-    queryset (a form's lead and co-department pickers) share that read. Django's iterator reads each field's options
-    anew through `QuerySet.iterator()`, a server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE) per picker."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for department in self.field.listed():
-            yield self.choice(department)
-
-    def __len__(self):
-        return len(self.field.listed()) + (self.field.empty_label is not None)
-
-
-class _SharedQueryset:
-    """For a ModelChoiceField: keeps the queryset it was given (the field itself holds a copy, `.all()`) and lists its
-    rows from it, so that fields given one queryset read it once. A form builds its querysets per instance, so what
-    is listed lives as long as the form."""
-
-    iterator = _SharedChoices
-    _given = None
-
-    def _set_queryset(self, queryset):
-        self._given = queryset
-        super()._set_queryset(queryset)
-
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
-
-    def listed(self) -> list:
-        return [] if self._given is None else list(self._given)  # the given queryset keeps what it read
-
-
-class DepartmentChoiceField(_SharedQueryset, forms.ModelChoiceField):
+class DepartmentChoiceField(ReadOnceChoices, forms.ModelChoiceField):
     """A department chosen by its code."""
 
     def __init__(self, queryset, **kwargs):
@@ -72,7 +38,7 @@ class DepartmentChoiceField(_SharedQueryset, forms.ModelChoiceField):
         super().__init__(queryset, **kwargs)
 
 
-class DepartmentsChoiceField(_SharedQueryset, forms.ModelMultipleChoiceField):
+class DepartmentsChoiceField(ReadOnceChoices, forms.ModelMultipleChoiceField):
     """Several departments chosen by their codes."""
 
     def __init__(self, queryset, **kwargs):

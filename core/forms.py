@@ -15,6 +15,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 
 from core.dates import EARLIEST_DATE, LATEST_DATE, DateBoundsValidator
@@ -174,3 +175,36 @@ class OneTimeTokenMixin(forms.Form):
 
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False, initial=_new_submission_token,
                                        max_length=128)
+
+
+class _ReadOnce(ModelChoiceIterator):
+    """A choice field's options from the queryset the form gave it, read once: fields given the same queryset (a
+    form's lead and co-department pickers) share that read. Django's iterator reads each field's options
+    anew through `QuerySet.iterator()`, a server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE) per picker."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.field.listed():
+            yield self.choice(row)
+
+    def __len__(self):
+        return len(self.field.listed()) + (self.field.empty_label is not None)
+
+
+class ReadOnceChoices:
+    """For a ModelChoiceField: keeps the queryset it was given (the field itself holds a copy, `.all()`) and lists its
+    rows from it, so that fields given one queryset read it once. A form builds its querysets per instance, so what
+    is listed lives as long as the form."""
+
+    iterator = _ReadOnce
+    _given = None
+
+    def _set_queryset(self, queryset):
+        self._given = queryset
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def listed(self) -> list:
+        return [] if self._given is None else list(self._given)  # the given queryset keeps what it read

@@ -10,7 +10,6 @@ from django import forms
 
 from accounts.forms import DepartmentChoiceField, DepartmentsChoiceField
 from accounts.models import Department
-from accounts.widgets import DepartmentSelect
 from core.dates import DateBoundsValidator
 from core.forms import NOTE_LIMIT, FilterForm, StyledForm, optional_choice, textarea
 from tickets.models import Demand, Ticket
@@ -277,8 +276,8 @@ class InboxFilterForm(FilterForm):
 class TicketListFilterForm(FilterForm):
     state = optional_choice("状态", Ticket.State.choices)
     category = optional_choice("类别", Category.choices)
-    lead_department = forms.ModelChoiceField(Department.objects.none(), label="牵头部门", required=False,
-                                             to_field_name="code", empty_label="全部", widget=DepartmentSelect)
+    lead_department = DepartmentChoiceField(Department.objects.none(), label="牵头部门", required=False,
+                                            empty_label="全部")
     field_order = ["state", "category", "lead_department", "overdue", "q"]
 
     def __init__(self, data=None, *, departments=None, **kwargs):
