@@ -208,3 +208,7 @@ class ReadOnceChoices:
 
     def listed(self) -> list:
         return [] if self._given is None else list(self._given)  # the given queryset keeps what it read
+
+
+class ModelChoiceField(ReadOnceChoices, forms.ModelChoiceField):
+    """Django's ModelChoiceField with its options read once, without a server-side cursor."""

@@ -7,7 +7,13 @@ from django import forms
 
 from accounts.forms import DepartmentChoiceField
 from accounts.models import Department
-from core.forms import FilterForm, StyledForm, note_field, required_choice
+from core.forms import (
+    FilterForm,
+    ModelChoiceField,
+    StyledForm,
+    note_field,
+    required_choice,
+)
 from supervision.models import Supervision
 
 
@@ -37,7 +43,7 @@ class BoardFilterForm(FilterForm):
     TABS = [("open", "待回复"), ("overdue", "逾期未回复"), ("answered", "已回复"), ("all", "全部")]
 
     tab = forms.ChoiceField(label="范围", required=False, choices=TABS, widget=forms.HiddenInput)
-    department = forms.ModelChoiceField(Department.objects.none(), label="督办对象", required=False,
+    department = ModelChoiceField(Department.objects.none(), label="督办对象", required=False,
                                         to_field_name="code", empty_label="全部")
     trigger = forms.ChoiceField(label="督办情形", required=False, choices=[("", "全部"), *Supervision.Trigger.choices])
     form = forms.ChoiceField(label="督办方式", required=False, choices=[("", "全部"), *Supervision.Form.choices])

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-from django import forms
-
-from core.forms import StyledForm, note_field
+from core.forms import ModelChoiceField, StyledForm, note_field
 from tickets.forms.office import TicketActionForm
 from tickets.workflow.collab import NOTE_BODY_LIMIT, assignee_choices
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         name = obj.get_full_name()
         return f"{name}（{obj.username}）" if name else obj.username

@@ -12,7 +12,12 @@ from accounts import uscc as uscc_rules
 from accounts.models import Department, Domain
 from accounts.roles import FIRST_CONTACT_NAMERS
 from core.dates import DateBoundsValidator
-from core.forms import MultipleFileField, OneTimeTokenMixin, StyledForm
+from core.forms import (
+    ModelChoiceField,
+    MultipleFileField,
+    OneTimeTokenMixin,
+    StyledForm,
+)
 from tickets import rules, workflow
 from tickets.models import Demand
 from tickets.models.demand import Channel
@@ -42,7 +47,7 @@ def content_field() -> forms.CharField:
 
 
 def domain_field() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    return ModelChoiceField(
         label="业务领域",
         queryset=Domain.objects.order_by("sort_order", "code"),
         to_field_name="code",
@@ -171,7 +176,7 @@ class RegisterDemandForm(OneTimeTokenMixin, StyledForm):
     title = title_field()
     content = content_field()
     domain = domain_field()
-    first_contact_department = forms.ModelChoiceField(
+    first_contact_department = ModelChoiceField(
         label="首问部门",
         queryset=Department.objects.none(),
         to_field_name="code",

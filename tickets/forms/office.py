@@ -11,7 +11,14 @@ from django import forms
 from accounts.forms import DepartmentChoiceField, DepartmentsChoiceField
 from accounts.models import Department
 from core.dates import DateBoundsValidator
-from core.forms import NOTE_LIMIT, FilterForm, StyledForm, optional_choice, textarea
+from core.forms import (
+    NOTE_LIMIT,
+    FilterForm,
+    ModelChoiceField,
+    StyledForm,
+    optional_choice,
+    textarea,
+)
 from tickets.models import Demand, Ticket
 from tickets.models.demand import Channel, ConsentMethod, RejectReason
 from tickets.models.ticket import Category
@@ -59,7 +66,7 @@ class TicketDecisionForm(TriageDecision):
 
 class MergeDecisionForm(TriageDecision):
     decision = "merge"
-    into = forms.ModelChoiceField(
+    into = ModelChoiceField(
         Ticket.objects.none(), label="合并到工单", empty_label="请选择工单",
         error_messages={"required": "请选择要合并到的工单。", "invalid_choice": "请选择列表中的工单。"},
     )
