@@ -1,7 +1,7 @@
 """The platform's pages over HTTP at scale: N tickets on PostgreSQL in a database of its own, served by gunicorn.
 
     .venv/bin/python bench/web.py [--tickets 1000000] [--database qyzj_bench_web] [--server postgres://…:5432]
-                                  [--repeat 30] [--warmup 3] [--reuse] [--fail-over-budget]
+                                  [--repeat 30] [--warmup 3] [--reuse] [--fail-over-budget] [--only 文字 …]
 
 1. (Re)create the database and migrate it; with --reuse keep its rows and only migrate it (so a changed application's
    migrations apply). The data set is bench/dashboard.py's (set-based SQL: N tickets over three years, 40 % in the
@@ -26,7 +26,8 @@
    office and leader then give the current code of their demo TOTP device at /login/verify/),
    each with its own cookie jar and keep-alive connection (http.client; gunicorn's sync workers close the connection
    after each response, so every request opens a new TCP connection on the loopback).
-4. For each page: --warmup requests, then --repeat timed ones (request sent → body read). Every response, warm-up
+4. For each page (with --only, each whose label holds one of the texts): --warmup requests, then --repeat timed ones
+   (request sent → body read). Every response, warm-up
    included, is checked: status (200, or 302 to the new demand for the POST) and content (rows in lists, the ticket
    number on the ticket page …), so an error or an empty page is never timed as fast. Queries per request come from
    the X-Query-Count header.
@@ -106,6 +107,8 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=3, help="每个页面计时前的预热请求次数（默认 3）")
     parser.add_argument("--reuse", action="store_true", help="沿用已建好的数据库，不重建（仍执行迁移）")
     parser.add_argument("--fail-over-budget", action="store_true", help="有页面的 p50 超出预算时以状态 2 退出")
+    parser.add_argument("--only", action="append", default=[], metavar="文字",
+                        help="只计时名称含该文字的页面（可重复；例如 --only 工作台 --only 企业首页）")
     args = parser.parse_args()
     if args.tickets < 10_000:
         parser.error("--tickets 至少为 10000")
@@ -784,12 +787,14 @@ def pages() -> list[Page]:
     ]
 
 
-def measure(port: int, repeat: int, warmup: int) -> list[Page]:
+def measure(port: int, repeat: int, warmup: int, only: list[str]) -> list[Page]:
     from accounts.demo import DEMO_PASSWORD
     from accounts.models import User
     from accounts.twofactor import demo_key, required_for
 
-    todo = pages()
+    todo = [page for page in pages() if not only or any(text in page.label for text in only)]
+    if not todo:
+        raise SystemExit(f"没有名称含“{'”或“'.join(only)}”的页面。")
     browsers: dict[str, Browser] = {}
     for page in todo:
         if page.user not in browsers:
@@ -882,7 +887,7 @@ def main() -> None:
         if probe.status != 404 or "URLconf" in probe.text:
             raise SystemExit("服务器开着 DEBUG（或 404 页面异常）：计时不具代表性。")
         load_before = os.getloadavg()[0]
-        results = measure(server.port, args.repeat, args.warmup)
+        results = measure(server.port, args.repeat, args.warmup, args.only)
         over_budget = report(results)
         # Other work on the machine slows every page: the figures are comparable only between quiet runs.
         print(f"\n机器负载（1 分钟平均，{os.cpu_count()} 核）：计时开始时 {load_before:.2f}，结束时 {os.getloadavg()[0]:.2f}"

@@ -220,6 +220,10 @@ class Demand(ConcurrentTransitionMixin, models.Model):  # ConcurrentTransitionMi
             models.Index(F("triage_due_at").desc(nulls_last=True), F("registered_at").desc(), F("id").desc(),
                          name="demand_due_desc"),
             models.Index(fields=["registered_at", "id"], name="demand_registered"),
+            # An enterprise's own demands, newest first (its home and its list). Without it, for an enterprise with
+            # few or no demands PostgreSQL walks demand_registered backwards through every demand (1.7 s at a
+            # million) looking for the enterprise's newest five.
+            models.Index(fields=["enterprise", "registered_at", "id"], name="demand_enterprise_registered"),
             models.Index(fields=["state", "registered_at", "id"], name="demand_state_registered"),
             models.Index(fields=["channel", "registered_at", "id"], name="demand_channel_registered"),
             # The deadline sweep reads only running triage clocks whose due instant falls in its window.
