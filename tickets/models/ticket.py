@@ -131,9 +131,13 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("需求工单")
         ordering = ["-created_at", "-id"]
         indexes = [
-            # A department's and a region's queues by state, each soonest due first (the lists' order).
-            models.Index(fields=["lead_department", "state", "current_due_at"], name="ticket_lead_state_due"),
-            models.Index(fields=["region", "state", "current_due_at"], name="ticket_region_state_due"),
+            # A department's and a region's queues by state, each soonest due first, then the newest (the lists' and
+            # the workbench's order, tickets.listing.by_running_due, with nothing left to sort: a queue whose tickets
+            # have no running clock — disputes, reviews — would otherwise be read whole to sort it by creation).
+            models.Index(fields=["lead_department", "state", "current_due_at", "-created_at", "-id"],
+                         name="ticket_lead_state_due"),
+            models.Index(fields=["region", "state", "current_due_at", "-created_at", "-id"],
+                         name="ticket_region_state_due"),
             # Newest first (the API list, the dashboard's drill-down lists), by state or lead department; a quarter's
             # tickets (the ledger).
             models.Index(fields=["created_at", "id"], name="ticket_created"),
@@ -267,7 +271,13 @@ class TicketCoDepartment(models.Model):
         constraints = [models.UniqueConstraint(fields=["ticket", "department"], name="co_department_once_per_ticket")]
         # A department's co-tickets of a period: a link is added when or after its ticket is formed, so the links
         # added since the period began hold them all (reports.ledger), without reading the department's history.
-        indexes = [models.Index(fields=["department", "added_at"], name="co_department_added")]
+        indexes = [
+            models.Index(fields=["department", "added_at"], name="co_department_added"),
+            # The department's co-tickets still waiting for its feedback (its queue 待反馈协办意见, tickets.queues), without
+            # reading the links it has long answered.
+            models.Index(fields=["department", "ticket"], condition=models.Q(feedback_at__isnull=True),
+                         name="co_awaiting_feedback"),
+        ]
 
 
 class TicketNote(models.Model):
