@@ -1,11 +1,13 @@
 """Where one page's time goes, in-process, against a benchmark database (bench/web.py's, already built).
 
-    .venv/bin/python bench/profile_page.py PATH [--user office] [--database qyzj_bench_web] [--repeat 20]
+    .venv/bin/python bench/profile_page.py PATH [--user office] [--database qyzj_bench_web] [--repeat 20] [--sql]
                                           [--server postgres://postgres@127.0.0.1:5432] [--top 30] [--sort cumulative]
+                                          [--explain N]
 
 Requests PATH with Django's test client as USER (a demo account; the second factor counted as passed, as after
 /login/verify/), with DEBUG off, and prints the p50 of the whole request, the time spent in SQL (sum of the
-statements' durations), the number of statements (with --sql each statement of the last request), and then the TOP functions of one more request under cProfile.
+statements' durations), the number of statements (with --sql each statement of the last request; with --explain the
+plans of its N slowest, EXPLAIN ANALYZE), and then the TOP functions of one more request under cProfile.
 It measures no budget (bench/web.py does, over HTTP): it shows what to make cheaper.
 """
 
@@ -34,6 +36,8 @@ def parse_args():
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"))
     parser.add_argument("--sql", action="store_true", help="print the statements of the last request, slowest first")
+    parser.add_argument("--explain", type=int, default=0, metavar="N",
+                        help="EXPLAIN ANALYZE the N slowest SELECT statements of the last request")
     return parser.parse_args()
 
 
@@ -89,6 +93,15 @@ def main() -> None:
     if args.sql:
         for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"])):
             print(f"{float(query['time']) * 1000:8.1f} ms  {query['sql']}")
+    for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:args.explain]:
+        # The statement as sent (PostgreSQL's captured SQL has its parameters in place), read-only: EXPLAIN ANALYZE
+        # runs it, so a statement that writes is not explained.
+        if not query["sql"].lstrip().upper().startswith(("SELECT", "(SELECT")):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+        print(f"\n{query['sql'][:300]}\n{plan}")
     if args.top:
         profiler = cProfile.Profile()
         profiler.enable()

@@ -3,7 +3,8 @@ their texts read.
 
 Candidates are bounded before any text is compared: the same region, registered within 30 days of each other, and at
 most `CANDIDATE_LIMIT` demands of the same enterprise plus the `CANDIDATE_LIMIT` most recent of the window — so the
-cost does not grow with the region's history, however busy it is (two queries).
+cost does not grow with the region's history, however busy it is (two queries, read as plain values; a third reads the
+demands found).
 
 Each candidate is scored by the similarity of its title + the opening of its content with the demand's: both texts
 are cut into words by jieba (Chinese has no spaces; single characters and punctuation are dropped), and rapidfuzz
@@ -90,40 +91,50 @@ def similarity(a: str, b: str) -> float:
     return _ratios(wa, [wb])[0]
 
 
-def _in_window(a: Demand, b: Demand) -> bool:
-    return a.pk != b.pk and a.region_id == b.region_id and abs(a.registered_at - b.registered_at) <= WINDOW
+def _in_window(demand: Demand, row: tuple) -> bool:
+    """A candidate row (id, region_id, registered_at, …) is the demand's region's, within the window, not itself."""
+    pk, region_id, registered_at, *_rest = row
+    return pk != demand.pk and region_id == demand.region_id and abs(registered_at - demand.registered_at) <= WINDOW
 
 
 def likely_duplicates(demand: Demand, *, limit: int = CANDIDATE_LIMIT) -> list[Duplicate]:
-    """The demand's likely duplicates, most similar first (the same enterprise's listed apart by `split`). Two
-    queries at most."""
+    """The demand's likely duplicates, most similar first (the same enterprise's listed apart by `split`). Three
+    queries at most: the candidates are read as plain values (a few hundred model instances cost more than scoring
+    them), then the ones found as demands with their tickets."""
     window = Q(
         region_id=demand.region_id,
         registered_at__gte=demand.registered_at - WINDOW,
         registered_at__lte=demand.registered_at + WINDOW,
     )
-    base = (
-        Demand.objects.filter(window).exclude(pk=demand.pk).select_related("ticket")
-        .only(*_FIELDS, "ticket__id", "ticket__number", "ticket__state")
-        .annotate(content_head=Substr("content", 1, TEXT_PREFIX))
+    fields = ("id", "region_id", "registered_at", "enterprise_id", "title", "content_head")
+    rows = (
+        Demand.objects.filter(window).exclude(pk=demand.pk)
+        .annotate(content_head=Substr("content", 1, TEXT_PREFIX)).order_by("-registered_at", "-id")
     )
-    candidates: dict[int, Demand] = {}
+    candidates: dict[int, tuple] = {}
     if demand.enterprise_id is not None:
-        for other in base.filter(enterprise_id=demand.enterprise_id).order_by("-registered_at", "-id")[:limit]:
-            candidates[other.pk] = other
-    for other in base.order_by("-registered_at", "-id")[:limit]:
-        candidates.setdefault(other.pk, other)
+        for row in rows.filter(enterprise_id=demand.enterprise_id).values_list(*fields)[:limit]:
+            candidates[row[0]] = row
+    for row in rows.values_list(*fields)[:limit]:
+        candidates.setdefault(row[0], row)
     text = words(_text(demand))
-    others = [other for other in candidates.values() if _in_window(demand, other)]
-    other_words = [words(_text(other)) for other in others]
+    others = [row for row in candidates.values() if _in_window(demand, row)]
+    other_words = [words(_compared(title, content)) for *_head, title, content in others]
     scored = [k for k, found_words in enumerate(other_words) if found_words]
     ratios = _ratios(text, [other_words[k] for k in scored]) if text and scored else []
-    found = []
+    kept: dict[int, tuple[bool, float]] = {}  # pk → (same enterprise, ratio)
     for k, ratio in zip(scored, ratios, strict=True):
-        other = others[k]
-        same = demand.enterprise_id is not None and other.enterprise_id == demand.enterprise_id
+        pk, _region, _at, enterprise_id, *_text_fields = others[k]
+        same = demand.enterprise_id is not None and enterprise_id == demand.enterprise_id
         if ratio >= threshold(same):
-            found.append(Duplicate(other, same, ratio))
+            kept[pk] = (same, ratio)
+    if not kept:
+        return []
+    found = [
+        Duplicate(other, *kept[other.pk])
+        for other in Demand.objects.filter(pk__in=kept).select_related("ticket")
+        .only(*_FIELDS, "ticket__id", "ticket__number", "ticket__state")
+    ]
     found.sort(key=lambda d: (-d.ratio, -d.demand.registered_at.timestamp(), -d.demand.pk))
     return found
 

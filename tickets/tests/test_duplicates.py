@@ -128,14 +128,19 @@ def test_below_the_threshold_another_enterprise_is_not_listed(specialist):
     assert likely_duplicates(demand) == []
 
 
-def test_finder_costs_at_most_two_queries(specialist, django_assert_max_num_queries):
+def test_finder_costs_at_most_three_queries(specialist, django_assert_max_num_queries, django_assert_num_queries):
+    """Two reads of candidates as plain values, then one of the demands found (with their tickets): constant, however
+    many candidates are scored (model instances of every candidate cost more than the third query)."""
     for i in range(5):
         make(specialist, days=i, enterprise_uscc=valid_uscc(20 + i % 2))
     demand = make(specialist, days=6, enterprise_uscc=valid_uscc(20))
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         found = likely_duplicates(demand)
         [d.demand.ticket for d in found]
     assert len(found) == 5  # all alike in text (the helpers' default content)
+    alone = make(specialist, days=6, title="完全不同的事项", content=HIRING, enterprise_uscc=valid_uscc(29))
+    with django_assert_num_queries(2):  # nothing found: nothing more to read
+        assert likely_duplicates(alone) == []
 
 
 def test_text_candidates_are_bounded(specialist, monkeypatch):
