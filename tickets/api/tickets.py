@@ -156,12 +156,12 @@ class TicketSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ClosureOut(allow_null=True))
     def get_closure(self, ticket):
-        return ClosureOut(ticket).data if ticket.closure_standard else None
+        return self._rows(ClosureOut, [ticket])[0] if ticket.closure_standard else None
 
     @extend_schema_field(RatingOut(allow_null=True))
     def get_rating(self, ticket):
         try:
-            return RatingOut(ticket.rating).data
+            return self._rows(RatingOut, [ticket.rating])[0]
         except ObjectDoesNotExist:
             return None
 
@@ -171,7 +171,7 @@ class TicketSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None or not sees_internal(request.user):
             return []
-        return SupervisionOut(ticket.supervisions.all(), many=True).data
+        return self._rows(SupervisionOut, ticket.supervisions.all())
 
 
     def _staff(self) -> bool:
@@ -188,7 +188,16 @@ class TicketSerializer(serializers.ModelSerializer):
     def get_notes(self, ticket):
         if not self._staff():
             return []
-        return NoteOut(ticket.notes.all(), many=True).data
+        return self._rows(NoteOut, ticket.notes.all())
+
+    def _rows(self, serializer_class, rows) -> list[dict]:
+        """Nested rows through one serializer per class for the whole page (a new one per ticket built its fields
+        again for every ticket)."""
+        kept = self.__dict__.setdefault("_nested", {})
+        if serializer_class not in kept:
+            kept[serializer_class] = serializer_class(context=self.context)
+        serializer = kept[serializer_class]
+        return [serializer.to_representation(row) for row in rows]
 
 
 def ticket_queryset(user, base=None):
