@@ -88,21 +88,3 @@ def test_admin_can_add_a_department_without_code_changes(client, platform_admin)
     )
     assert response.status_code == 302
     assert Department.objects.get(code="anshun-ybj").domains.get().code == "other"
-
-
-def test_region_ids_lists_the_region_and_those_below_once_per_user(office_clerk, county_office,
-                                                                    django_assert_num_queries):
-    from accounts.access import region_ids
-
-    city = Region.objects.get(code="anshun")
-    expected = sorted([city.pk, *city.children.values_list("pk", flat=True)])
-    with django_assert_num_queries(1):
-        assert sorted(region_ids(office_clerk, with_children=True)) == expected
-    with django_assert_num_queries(0):  # the same request's user again
-        assert sorted(region_ids(office_clerk, with_children=True)) == expected
-        assert region_ids(office_clerk, with_children=False) == [city.pk]
-    county = county_office.department.region
-    assert region_ids(county_office, with_children=True) == [county.pk]  # a county has none below
-    # The user moved to a county's department: its tree is read again, not the city's kept.
-    office_clerk.department = county_office.department
-    assert region_ids(office_clerk, with_children=True) == [county.pk]

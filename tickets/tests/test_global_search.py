@@ -14,9 +14,8 @@ URL = reverse("tickets:search")
 
 # The user, the menu's queue count, and per group its rows (with the tickets' departments and the demands' tickets
 # read by the shown rows' ids) plus a count when more rows match than are shown, and on PostgreSQL for a word of two
-# characters the planner's estimate of how common it is (tickets.search.demands_found), and for a city's office the ids
-# of its region and the regions below (accounts.access.region_ids, once per request): never a query per row.
-SEARCH_QUERIES = 12
+# characters the planner's estimate of how common it is (tickets.search.demands_found): never a query per row.
+SEARCH_QUERIES = 11
 
 
 @pytest.fixture

@@ -20,9 +20,8 @@ CALLBACK_QUERIES = 17  # a reworked ticket: its figures read the due in force at
 # busy ticket has most kinds, so the staff pages cost 13; the enterprise reads fewer kinds (was 7 when the rating was
 # joined into the ticket's own query, which costs the planner more than the question does).
 # The lead's handler reads one more: the colleagues offered in the 指定承办人 form (tickets.workflow.collab). Internal
-# notes cost nothing on a ticket without any (they are one of the rarer kinds asked about). The city's office reads
-# the ids of its region and those below once (accounts.access.region_ids: a list is planned faster than a subquery).
-PAGE_QUERIES = {"office": 14, "handler": 14, "enterprise": 8}
+# notes cost nothing on a ticket without any (they are one of the rarer kinds asked about).
+PAGE_QUERIES = {"office": 13, "handler": 14, "enterprise": 8}
 
 
 def _busy_ticket(office, lead, co_handler, *, rounds: int) -> Ticket:
