@@ -137,26 +137,33 @@ def test_end_user_sessions_leaves_other_users_alone(lead_handler, other_handler)
 # --- login rate limit -----------------------------------------------------------------------------------------------
 def test_login_posts_beyond_the_limit_per_username_get_a_chinese_429(client, lead_handler, settings):
     settings.LOGIN_RATE_PER_USERNAME = 3
-    for n in range(3):
-        client.post(reverse("accounts:login"), {"username": lead_handler.username, "password": "x"}, REMOTE_ADDR=f"10.7.0.{n}")
-    response = client.post(
-        reverse("accounts:login"), {"username": lead_handler.username, "password": DEMO_PASSWORD}, REMOTE_ADDR="10.7.1.1"
-    )
-    assert response.status_code == 429 and "_auth_user_id" not in client.session
-    assert "操作过于频繁" in response.content.decode() and int(response["Retry-After"]) > 0
-    # Another username from another address is not concerned.
-    assert client.post(reverse("accounts:login"), {"username": "someone", "password": "x"}, REMOTE_ADDR="10.7.2.2").status_code == 200
+    # From the start of a window (START): the posts must not straddle two fixed windows, or the fourth counts anew.
+    with time_machine.travel(START, tick=True):
+        for n in range(3):
+            client.post(reverse("accounts:login"), {"username": lead_handler.username, "password": "x"},
+                        REMOTE_ADDR=f"10.7.0.{n}")
+        response = client.post(
+            reverse("accounts:login"), {"username": lead_handler.username, "password": DEMO_PASSWORD},
+            REMOTE_ADDR="10.7.1.1",
+        )
+        assert response.status_code == 429 and "_auth_user_id" not in client.session
+        assert "操作过于频繁" in response.content.decode() and int(response["Retry-After"]) > 0
+        # Another username from another address is not concerned.
+        assert client.post(reverse("accounts:login"), {"username": "someone", "password": "x"},
+                           REMOTE_ADDR="10.7.2.2").status_code == 200
 
 
 def test_login_posts_beyond_the_limit_per_address_get_a_429(client, lead_handler, settings):
     settings.LOGIN_RATE_PER_IP = 3
-    for n in range(3):
-        client.post(reverse("accounts:login"), {"username": f"u{n}", "password": "x"}, REMOTE_ADDR="10.8.0.1")
-    response = client.post(
-        reverse("accounts:login"), {"username": lead_handler.username, "password": DEMO_PASSWORD}, REMOTE_ADDR="10.8.0.1"
-    )
-    assert response.status_code == 429 and "_auth_user_id" not in client.session
-    assert client.get(reverse("accounts:login"), REMOTE_ADDR="10.8.0.1").status_code == 200  # reading the page is free
+    with time_machine.travel(START, tick=True):  # within one fixed window (see the test above)
+        for n in range(3):
+            client.post(reverse("accounts:login"), {"username": f"u{n}", "password": "x"}, REMOTE_ADDR="10.8.0.1")
+        response = client.post(
+            reverse("accounts:login"), {"username": lead_handler.username, "password": DEMO_PASSWORD},
+            REMOTE_ADDR="10.8.0.1",
+        )
+        assert response.status_code == 429 and "_auth_user_id" not in client.session
+        assert client.get(reverse("accounts:login"), REMOTE_ADDR="10.8.0.1").status_code == 200  # reading is free
 
 
 def test_the_login_rate_window_is_five_minutes(client, lead_handler, settings):
