@@ -30,13 +30,13 @@ def handle_policy(category: str, complex_: bool) -> str:
     return "handle_complaint_complex" if complex_ else "handle_complaint"
 
 
-# ConcurrentTransitionMixin is django-fsm-2's FSMModelMixin (refresh_from_db with the protected state field) plus the
-# optimistic check that the state did not change under a save.
 # The open states (Ticket.OPEN_STATES, spelled out: a model's Meta cannot read its class): the queues' indexes cover
 # only them.
 QUEUE_STATES = models.Q(state__in=["dispatched", "disputed", "government_decision", "handling", "closed", "review"])
 
 
+# ConcurrentTransitionMixin is django-fsm-2's FSMModelMixin (refresh_from_db with the protected state field) plus the
+# optimistic check that the state did not change under a save.
 class Ticket(ConcurrentTransitionMixin, models.Model):
     state_fields = STATE_FIELDS  # core.fsm: found once per class, not per instance loaded
 
