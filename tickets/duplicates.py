@@ -97,6 +97,26 @@ def _in_window(demand: Demand, row: tuple) -> bool:
     return pk != demand.pk and region_id == demand.region_id and abs(registered_at - demand.registered_at) <= WINDOW
 
 
+_ROW = ("id", "region_id", "registered_at", "enterprise_id", "title", "content_head")  # a candidate, as plain values
+
+
+def _candidates(window: Q, enterprises: set, *, enterprise_limit: int, limit: int, exclude: int | None = None) -> list:
+    """The candidate rows (`_ROW`) of a window, newest first, in two queries: up to `enterprise_limit` of the given
+    enterprises' demands, then the `limit` most recent of all; each once."""
+    rows = Demand.objects.filter(window).annotate(content_head=Substr("content", 1, TEXT_PREFIX)).order_by(
+        "-registered_at", "-id"
+    )
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    candidates: dict[int, tuple] = {}
+    if enterprises:
+        for row in rows.filter(enterprise_id__in=enterprises).values_list(*_ROW)[:enterprise_limit]:
+            candidates[row[0]] = row
+    for row in rows.values_list(*_ROW)[:limit]:
+        candidates.setdefault(row[0], row)
+    return list(candidates.values())
+
+
 def likely_duplicates(demand: Demand, *, limit: int = CANDIDATE_LIMIT) -> list[Duplicate]:
     """The demand's likely duplicates, most similar first (the same enterprise's listed apart by `split`). Three
     queries at most: the candidates are read as plain values (a few hundred model instances cost more than scoring
@@ -106,19 +126,10 @@ def likely_duplicates(demand: Demand, *, limit: int = CANDIDATE_LIMIT) -> list[D
         registered_at__gte=demand.registered_at - WINDOW,
         registered_at__lte=demand.registered_at + WINDOW,
     )
-    fields = ("id", "region_id", "registered_at", "enterprise_id", "title", "content_head")
-    rows = (
-        Demand.objects.filter(window).exclude(pk=demand.pk)
-        .annotate(content_head=Substr("content", 1, TEXT_PREFIX)).order_by("-registered_at", "-id")
-    )
-    candidates: dict[int, tuple] = {}
-    if demand.enterprise_id is not None:
-        for row in rows.filter(enterprise_id=demand.enterprise_id).values_list(*fields)[:limit]:
-            candidates[row[0]] = row
-    for row in rows.values_list(*fields)[:limit]:
-        candidates.setdefault(row[0], row)
+    enterprises = {demand.enterprise_id} if demand.enterprise_id is not None else set()
+    rows = _candidates(window, enterprises, enterprise_limit=limit, limit=limit, exclude=demand.pk)
     text = words(_text(demand))
-    others = [row for row in candidates.values() if _in_window(demand, row)]
+    others = [row for row in rows if _in_window(demand, row)]
     other_words = [words(_compared(title, content)) for *_head, title, content in others]
     scored = [k for k, found_words in enumerate(other_words) if found_words]
     ratios = _ratios(text, [other_words[k] for k in scored]) if text and scored else []
@@ -157,18 +168,8 @@ def duplicate_counts(demands: Sequence[Demand], *, limit: int = CANDIDATE_LIMIT)
         registered_at__gte=min(d.registered_at for d in demands) - WINDOW,
         registered_at__lte=max(d.registered_at for d in demands) + WINDOW,
     )
-    fields = ("id", "region_id", "registered_at", "enterprise_id", "title", "content_head")
-    rows = Demand.objects.filter(window).annotate(content_head=Substr("content", 1, TEXT_PREFIX)).order_by(
-        "-registered_at", "-id"
-    )
-    candidates: dict[int, tuple] = {}
     enterprises = {d.enterprise_id for d in demands if d.enterprise_id is not None}
-    if enterprises:
-        for row in rows.filter(enterprise_id__in=enterprises).values_list(*fields)[: limit * len(enterprises)]:
-            candidates[row[0]] = row
-    for row in rows.values_list(*fields)[:limit]:
-        candidates.setdefault(row[0], row)
-    rows = list(candidates.values())
+    rows = _candidates(window, enterprises, enterprise_limit=limit * len(enterprises), limit=limit)
     row_words = [words(_compared(title, content)) for *_head, title, content in rows]
     counts = {}
     for demand in demands:
