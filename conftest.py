@@ -101,6 +101,18 @@ def _own_cache(settings):
     cache.clear()
 
 
+@pytest.fixture
+def one_rate_window():
+    """The clock from the start of today (UTC), running: a test's posts fall in one fixed window of every rate limit
+    (core.ratelimit counts windows of up to a day from the epoch), never straddling two — one that did would count
+    its last posts anew and miss the 429."""
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now().replace(hour=0, minute=0, second=0, microsecond=0), tick=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _test_logins_pass_the_second_factor(request, monkeypatch):
     """`client.force_login(user)` (and `client.login`) stand for a finished login, second factor included: the session

@@ -92,35 +92,27 @@ def test_the_platform_administrator_may_list_and_revoke_tokens(platform_admin):
 
 
 # --- the rate limit per token -----------------------------------------------------------------------------------------
-def one_window():
-    """From the start of the current minute, time running: a test's requests fall in one fixed 60-second window (one
-    straddling two windows would count anew in the second)."""
-    return time_machine.travel(timezone.now().replace(second=0, microsecond=0), tick=True)
-
-
-def test_the_api_answers_429_beyond_the_limit_per_token(lead_handler, settings):
+def test_the_api_answers_429_beyond_the_limit_per_token(lead_handler, settings, one_rate_window):
     settings.API_RATE_PER_MINUTE = 3
     _, key = issue_token(user=lead_handler, name="a")
     _, other_key = issue_token(user=lead_handler, name="b")
-    with one_window():
-        for _ in range(3):
-            assert get_me(key).status_code == 200
-        response = get_me(key)
-        assert response.status_code == 429
-        assert response.json() == {"error": response.json()["error"]} and "操作过于频繁" in response.json()["error"]
-        assert 0 < int(response["Retry-After"]) <= 60
-        assert get_me(other_key).status_code == 200  # each token has its own budget
+    for _ in range(3):
+        assert get_me(key).status_code == 200
+    response = get_me(key)
+    assert response.status_code == 429
+    assert response.json() == {"error": response.json()["error"]} and "操作过于频繁" in response.json()["error"]
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert get_me(other_key).status_code == 200  # each token has its own budget
 
 
-def test_the_limit_also_holds_for_views_with_the_contracts_errors(lead_handler, settings):
+def test_the_limit_also_holds_for_views_with_the_contracts_errors(lead_handler, settings, one_rate_window):
     from tickets.tests.api_helpers import api_as
 
     settings.API_RATE_PER_MINUTE = 1
     client = api_as(lead_handler)
-    with one_window():
-        assert client.get("/api/v1/tickets/").status_code == 200
-        response = client.get("/api/v1/tickets/")
-        assert response.status_code == 429 and "操作过于频繁" in response.json()["error"] and response["Retry-After"]
+    assert client.get("/api/v1/tickets/").status_code == 200
+    response = client.get("/api/v1/tickets/")
+    assert response.status_code == 429 and "操作过于频繁" in response.json()["error"] and response["Retry-After"]
 
 
 def test_the_window_is_one_minute(lead_handler, settings):
@@ -134,8 +126,7 @@ def test_the_window_is_one_minute(lead_handler, settings):
         assert get_me(key).status_code == 200
 
 
-def test_session_users_are_limited_too(client, lead_handler, settings):
+def test_session_users_are_limited_too(client, lead_handler, settings, one_rate_window):
     settings.API_RATE_PER_MINUTE = 2
     client.force_login(lead_handler)
-    with one_window():
-        assert [client.get(ME).status_code for _ in range(3)] == [200, 200, 429]
+    assert [client.get(ME).status_code for _ in range(3)] == [200, 200, 429]

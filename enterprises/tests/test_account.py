@@ -66,7 +66,7 @@ def test_wrong_code_and_mismatched_passwords_change_nothing(client, ent_admin, s
     assert not User.objects.get(pk=ent_admin.pk).check_password(NEW)
 
 
-def test_reset_posts_are_rate_limited_per_phone(client, ent_admin):
+def test_reset_posts_are_rate_limited_per_phone(client, ent_admin, one_rate_window):
     for n in range(limits.RESET.limit):
         client.post(RESET, {"action": "reset", "phone": "13985300031"}, REMOTE_ADDR=f"10.0.0.{n}")
     response = client.post(RESET, {"action": "reset", "phone": "13985300031"}, REMOTE_ADDR="10.0.9.9")

@@ -174,7 +174,7 @@ def test_the_code_is_for_sign_up_only(client, sms):
     bad(client, sms, "验证码不正确", code=last_code(sms))
 
 
-def test_sign_up_posts_are_rate_limited_per_address(client, sms):
+def test_sign_up_posts_are_rate_limited_per_address(client, sms, one_rate_window):
     for _ in range(limits.SIGNUP.limit):
         client.post(URL, {"action": "signup"})
     response = client.post(URL, {"action": "signup"})
@@ -182,7 +182,7 @@ def test_sign_up_posts_are_rate_limited_per_address(client, sms):
     assert int(response["Retry-After"]) > 0
 
 
-def test_code_requests_are_rate_limited_per_phone(client, sms):
+def test_code_requests_are_rate_limited_per_phone(client, sms, one_rate_window):
     for n in range(limits.CODE.limit):
         client.post(URL, {"action": "send_code", "phone": PHONE}, REMOTE_ADDR=f"10.0.0.{n}")
     response = client.post(URL, {"action": "send_code", "phone": PHONE}, REMOTE_ADDR="10.0.1.1")

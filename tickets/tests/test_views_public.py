@@ -373,7 +373,7 @@ def test_an_anonymous_visitor_is_not_promised_a_call_after_rejection(client, off
 
 
 # --- rate limits ----------------------------------------------------------------------------------------------------
-def test_submissions_are_limited_per_address(client):
+def test_submissions_are_limited_per_address(client, one_rate_window):
     for _ in range(public.SUBMIT_PER_IP.limit):
         assert client.post(NEW, _anonymous(title="")).status_code == 200
     response = client.post(NEW, _anonymous())
@@ -382,7 +382,7 @@ def test_submissions_are_limited_per_address(client):
     assert not Demand.objects.exists()
 
 
-def test_submissions_are_limited_per_phone(client):
+def test_submissions_are_limited_per_phone(client, one_rate_window):
     for n in range(public.SUBMIT_PER_PHONE.limit):
         assert client.post(NEW, _form(phone_code="123456"), REMOTE_ADDR=f"10.0.0.{n + 1}").status_code == 200
     response = client.post(NEW, _form(requester_phone="139 8530 0001"), REMOTE_ADDR="10.0.1.1")
@@ -391,7 +391,7 @@ def test_submissions_are_limited_per_phone(client):
     assert client.post(NEW, _form(requester_phone="13985300002"), REMOTE_ADDR="10.0.1.1").status_code == 200
 
 
-def test_code_requests_are_limited_per_address(client, sms):
+def test_code_requests_are_limited_per_address(client, sms, one_rate_window):
     for n in range(public.CODE_PER_IP.limit):
         client.post(NEW, _form(action="send_code", requester_phone=f"139853000{n:02d}"))
     response = client.post(NEW, _form(action="send_code", requester_phone="13985300099"))
@@ -399,7 +399,7 @@ def test_code_requests_are_limited_per_address(client, sms):
     assert not any(to == "13985300099" for to, _ in sms)
 
 
-def test_tracking_look_ups_are_limited_per_address(client):
+def test_tracking_look_ups_are_limited_per_address(client, one_rate_window):
     for _ in range(public.TRACK_PER_IP.limit):
         assert client.post(TRACK, {"number": "SQ20990101-0001", "code": "ABCDEFGH"}).status_code == 200
     response = client.post(TRACK, {"number": "SQ20990101-0001", "code": "ABCDEFGH"})
