@@ -6,6 +6,7 @@ exactly what the full lists show the same user, never more; and each reads in a 
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import F, Q, QuerySet, Value
 from django.urls import reverse
 
@@ -104,11 +105,9 @@ def _ticket_panels(user, windows: DueWindows) -> list[Panel]:
     counted = kept_count_query(user, ("workbench", *names), counted_queues, moments=len(instants)).run(instants)
 
     # Each part's soonest rows; the part's number tells the due panel's (0) from the assigned panel's (1).
-    reads = [by_running_due(queue).annotate(part=Value(0)).values_list("pk", "current_due_at", "created_at", "part")
-             [:ROWS] for queue in waiting]
+    reads = [_soonest(queue, 0) for queue in waiting]
     if mine is not None:
-        reads.append(by_running_due(mine).annotate(part=Value(1)).values_list("pk", "current_due_at", "created_at",
-                                                                               "part")[:ROWS])
+        reads.append(_soonest(mine, 1))
     soonest: dict[int, tuple] = {}  # pk → (current_due_at, created_at)
     parts: tuple[set, set] = (set(), set())
     for pk, due, created, part in reads[0].union(*reads[1:], all=True) if len(reads) > 1 else reads[0]:
@@ -130,6 +129,17 @@ def _ticket_panels(user, windows: DueWindows) -> list[Panel]:
     if backlog is not None:
         panels.append(_triage_panel(backlog, counted["backlog"]))
     return panels
+
+
+def _soonest(queue: QuerySet[Ticket], part: int) -> QuerySet:
+    """The queue's ROWS soonest tickets as (pk, current_due_at, created_at, part), to be read with the other parts in
+    one UNION ALL. SQLite allows no LIMIT in a compound statement's parts (Django refuses to build one), so there each
+    part reads its rows through a subquery that holds the LIMIT: one statement on both databases."""
+    columns = ("pk", "current_due_at", "created_at", "part")
+    if connection.features.supports_slicing_ordering_in_compound:
+        return by_running_due(queue).annotate(part=Value(part)).values_list(*columns)[:ROWS]
+    first = by_running_due(queue).values("pk")[:ROWS]
+    return Ticket.objects.filter(pk__in=first).order_by().annotate(part=Value(part)).values_list(*columns)
 
 
 def _capped(count: int, total: int) -> str:
