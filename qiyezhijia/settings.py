@@ -172,6 +172,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+# Parallel query (core.db): off for the platform's own reads, which each take a few rows through an index; the screens
+# that aggregate over whole tables (dashboard, operations report) allow DB_REPORT_PARALLEL_WORKERS per Gather.
+DB_PARALLEL_WORKERS = env_int("DB_PARALLEL_WORKERS", 0, minimum=0)
+DB_REPORT_PARALLEL_WORKERS = env_int("DB_REPORT_PARALLEL_WORKERS", 2, minimum=0)
+if DATABASES["default"]["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Options given in the URL come after ours, so a -c of their own wins.
+    _options["options"] = f"-c max_parallel_workers_per_gather={DB_PARALLEL_WORKERS} {_options.get('options', '')}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and message transport --------------------------------------------

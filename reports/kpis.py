@@ -37,6 +37,7 @@ from django.db.models.functions import Trunc, TruncDate
 from django.utils import timezone
 
 from accounts.models import Department, Domain, Region
+from core.db import parallel_reads
 from reports.models import RankingWeights
 from tickets.clocks import overdue_tickets_q
 from tickets.figures import (
@@ -339,6 +340,7 @@ def score(rates: dict, weights: RankingWeights) -> float | None:
     return round(sum(w * r for w, r in present) / total, 4)
 
 
+@parallel_reads()  # aggregates over the whole period's tickets (core.db)
 def compute(scope: Scope, *, now: datetime | None = None, source: str = "auto") -> dict:
     """Every KPI of the scope, overall and per lead department (ranked by score, best first).
 
@@ -406,6 +408,7 @@ def bucket_label(day: date, unit: str) -> str:
     return f"{day:%Y-%m}"
 
 
+@parallel_reads()
 def trend(scope: Scope, unit: str, *, source: str = "auto") -> list[dict]:
     """Per week or month of the period: demands received, tickets dispatched and first closed, and the on-time,
     resolution and satisfaction rates of that bucket (same definitions as compute)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from chambers.selectors import dashboard_figures as activity_figures
+from core.db import parallel_reads
 from meetings.selectors import dashboard_figures as meeting_figures
 from reports.kpis import Scope, demands_in_scope
 from trainings.selectors import dashboard_figures as training_figures
@@ -14,6 +15,7 @@ from trainings.selectors import dashboard_figures as training_figures
 SOURCES = (("training", "宣讲培训"), ("activity", "商会活动"), ("meeting", "会议"), ("policy", "政策咨询"))
 
 
+@parallel_reads()  # counts over the period's demands (core.db)
 def outreach_figures(scope: Scope) -> dict:
     since, until = scope.window
     department_id = scope.department.pk if scope.department else None
