@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/profile_page.py PATH [--user office] [--database qyzj_bench_web] [--repeat 20] [--sql]
                                           [--server postgres://postgres@127.0.0.1:5432] [--top 30] [--sort cumulative]
-                                          [--explain N]
+                                          [--explain N] [--templates]
 
 Requests PATH with Django's test client as USER (a demo account; the second factor counted as passed, as after
 /login/verify/), with DEBUG off, and prints the p50 of the whole request, the time spent in SQL (sum of the
 statements' durations), the number of statements (with --sql each statement of the last request; with --explain the
-plans of its N slowest, EXPLAIN ANALYZE), and then the TOP functions of one more request under cProfile.
+plans of its N slowest, EXPLAIN ANALYZE; with --templates the time each template spends on its own, its includes
+and extensions not counted, over REPEAT more requests), and then the TOP functions of one more request under cProfile.
 It measures no budget (bench/web.py does, over HTTP): it shows what to make cheaper.
 """
 
@@ -38,6 +39,8 @@ def parse_args():
     parser.add_argument("--sql", action="store_true", help="print the statements of the last request, slowest first")
     parser.add_argument("--explain", type=int, default=0, metavar="N",
                         help="EXPLAIN ANALYZE the N slowest SELECT statements of the last request")
+    parser.add_argument("--templates", action="store_true",
+                        help="the p50 request's time per template, its own (includes and extensions not counted)")
     return parser.parse_args()
 
 
@@ -102,6 +105,8 @@ def main() -> None:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
             plan = "\n".join(line for (line,) in cursor.fetchall())
         print(f"\n{query['sql'][:300]}\n{plan}")
+    if args.templates:
+        template_times(fetch, args.repeat)
     if args.top:
         profiler = cProfile.Profile()
         profiler.enable()
@@ -110,6 +115,40 @@ def main() -> None:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
         print(out.getvalue())
+
+
+def template_times(fetch, repeat: int) -> None:
+    """Each template's own rendering time per request (mean over `repeat` requests), largest first. A form field's
+    template (core/forms/field.html …) counts where the field is drawn; the time of the SQL a template's tags or
+    variables run counts to that template."""
+    from collections import defaultdict
+
+    from django.template import base
+
+    own: dict[str, float] = defaultdict(float)
+    children: list[float] = []
+    render = base.Template._render
+
+    def timed(template, context):
+        started = time.perf_counter()
+        children.append(0.0)
+        try:
+            return render(template, context)
+        finally:
+            spent = time.perf_counter() - started
+            own[template.origin.name.rsplit("templates/", 1)[-1]] += spent - children.pop()
+            if children:
+                children[-1] += spent
+
+    base.Template._render = timed
+    try:
+        for _ in range(repeat):
+            fetch()
+    finally:
+        base.Template._render = render
+    print(f"\nTemplates, own time per request (mean of {repeat}):")
+    for name, seconds in sorted(own.items(), key=lambda item: -item[1]):
+        print(f"{seconds / repeat * 1000:8.2f} ms  {name}")
 
 
 if __name__ == "__main__":
