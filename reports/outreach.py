@@ -19,8 +19,15 @@ SOURCES = (("training", "宣讲培训"), ("activity", "商会活动"), ("meeting
 def outreach_figures(scope: Scope) -> dict:
     since, until = scope.window
     department_id = scope.department.pk if scope.department else None
-    raised = demands_in_scope(scope).filter(scope.during("received_at")).aggregate(
-        **{code: Count("pk", filter=Q(**{f"{code}__isnull": False})) for code, _label in SOURCES}
+    linked = {code: Q(**{f"{code}__isnull": False}) for code, _label in SOURCES}
+    # Only the demands with a link are counted, so only they are read: the OR of the links (each an indexed foreign
+    # key, mostly empty) lets PostgreSQL find them through the four indexes instead of reading every demand of the
+    # period (128 → 1.4 ms for a city's year at a million demands).
+    any_link = Q()
+    for condition in linked.values():
+        any_link |= condition
+    raised = demands_in_scope(scope).filter(scope.during("received_at")).filter(any_link).aggregate(
+        **{code: Count("pk", filter=condition) for code, condition in linked.items()}
     )
     return {
         "trainings": training_figures(region_ids=scope.region_ids, since=since, until=until,
