@@ -706,6 +706,9 @@ SIMPLE_PAGES: list[tuple[str, str, str, float | None, tuple[str, ...]]] = [
     ("诉求列表 按渠道", "office", "/demands/?sort=channel", LIST_MS, ('aria-sort="ascending"',)),
     ("诉求列表 按状态倒序", "office", "/demands/?sort=-state", LIST_MS, ('aria-sort="descending"',)),
     (f"诉求列表 q={KEYWORD}", "office", "/demands/?" + urlencode({"q": KEYWORD}), SEARCH_MS, ("诉求列表",)),
+    # A final state of one department: the queue indexes are partial over the open states and do not serve it.
+    ("工单列表 已归档·市市场监管局", "office", "/tickets/?state=archived&lead_department=anshun-scjg", LIST_MS,
+     ("工单列表", "已归档")),
 ]
 
 
