@@ -10,7 +10,10 @@ the operations report — turn it on for their own reads:
     with parallel_reads():
         result = kpis.compute(scope)
 
-or as a decorator of the view. Outside PostgreSQL both are inert.
+or as a decorator of the view. Blocks nest: within one, another costs nothing (the dashboard view allows parallel
+reads once, and the KPI functions it calls, which allow them for their other callers, add no statements). Outside
+PostgreSQL both are inert. Each outermost block costs three statements (BEGIN, SET LOCAL, COMMIT), or four within a
+transaction (a savepoint and the setting put back).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from django.db import connection, transaction
 @contextmanager
 def parallel_reads():
     """Within the block, at most settings.DB_REPORT_PARALLEL_WORKERS parallel workers per Gather (PostgreSQL)."""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or getattr(connection, "qyzj_parallel_reads", False):
         yield
         return
     outer = connection.in_atomic_block
@@ -32,7 +35,11 @@ def parallel_reads():
         with connection.cursor() as cursor:
             # SET LOCAL ends with the transaction (or is undone when the block's savepoint rolls back).
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = %s", [settings.DB_REPORT_PARALLEL_WORKERS])
-        yield
+        connection.qyzj_parallel_reads = True
+        try:
+            yield
+        finally:
+            connection.qyzj_parallel_reads = False
         if outer:  # the enclosing transaction goes on: its later statements keep the connection's own setting
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ContractErrors
+from core.db import parallel_reads
 from reports import kpis
 from reports.scope import parse_scope, require_reader
 
@@ -29,6 +30,7 @@ class StatsView(ContractErrors, APIView):
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
+    @parallel_reads()
     def get(self, request):
         require_reader(request.user)
         scope = parse_scope(request.user, request.query_params, require_period=True)

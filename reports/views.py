@@ -16,6 +16,7 @@ from accounts.access import require_role
 from accounts.models import Department, Domain, Role
 from accounts.roles import LEDGER_ROLES
 from audit.services import record
+from core.db import parallel_reads
 from core.pagination import paginate
 from meetings.selectors import overdue_follow_ups
 from policies.reach import dashboard_figures
@@ -125,6 +126,7 @@ def _breakdown(scope, counts: dict, labels: dict, param: str) -> list[dict]:
 
 @require_GET
 @login_required
+@parallel_reads()  # aggregates over the period's tickets and demands (core.db)
 def dashboard(request):
     scope, errors = _read_scope(request, extra=lambda: _unit(request))
     context = {"choices": filter_choices(request.user, request.GET), "errors": errors, "kpi_labels": KPI_LABELS}
@@ -376,6 +378,7 @@ def _report_context(scope, *, limit: int | None = None) -> dict:
 
 @require_GET
 @login_required
+@parallel_reads()
 def operations(request):
     scope, errors = _read_scope(request)
     if errors:
@@ -392,6 +395,7 @@ def operations(request):
 
 @require_GET
 @login_required
+@parallel_reads()
 def operations_xlsx(request):
     scope, errors = _read_scope(request)
     if errors:

@@ -56,3 +56,13 @@ def test_without_an_enclosing_transaction_it_ends_with_its_own(settings):
     assert workers() == "0"
     with transaction.atomic():
         assert workers() == "0"
+
+
+def test_blocks_nest_without_statements_of_their_own(settings, django_assert_num_queries):
+    settings.DB_REPORT_PARALLEL_WORKERS = 3
+    with parallel_reads():
+        with django_assert_num_queries(1):  # the SHOW only
+            with parallel_reads():
+                assert workers() == "3"
+        assert workers() == "3"  # the inner block's end does not end the outer's setting
+    assert workers() == "0"

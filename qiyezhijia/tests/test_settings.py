@@ -15,6 +15,7 @@ CONTROLLED = {
     "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL",
     "DJANGO_SECRET_KEY_FILE", "DATABASE_URL_FILE", "REDIS_URL_FILE", "EMAIL_HOST_PASSWORD_FILE",
     "QYZJ_PII_KEY", "QYZJ_PII_HASH_KEY", "QYZJ_PII_KEY_FILE", "QYZJ_PII_HASH_KEY_FILE",
+    "DB_PARALLEL_WORKERS", "DB_REPORT_PARALLEL_WORKERS",
 }
 # Production requires the personal-information keys (core/tests/test_crypto.py tests that); these tests are about
 # other variables, so a production environment here gets two well-formed keys unless the test names its own.
@@ -76,6 +77,8 @@ def fails_to_load(env_overrides: dict[str, str]) -> str:
         ({"EMAIL_PORT": "70000"}, "EMAIL_PORT"),
         ({"EMAIL_USE_TLS": "maybe"}, "EMAIL_USE_TLS"),
         ({"EMAIL_USE_SSL": "maybe"}, "EMAIL_USE_SSL"),
+        ({"DB_PARALLEL_WORKERS": "-1"}, "DB_PARALLEL_WORKERS"),
+        ({"DB_REPORT_PARALLEL_WORKERS": "two"}, "DB_REPORT_PARALLEL_WORKERS"),
     ],
 )
 def test_malformed_environment_fails_at_start(overrides, expected):
@@ -125,11 +128,18 @@ def test_options_written_in_a_sqlite_url_override_the_defaults(tmp_path):
     assert db["OPTIONS"] == {**SQLITE_OPTIONS, "timeout": 5}
 
 
-def test_a_postgres_database_url_gets_no_sqlite_options(tmp_path):
+def test_a_postgres_database_url_gets_no_sqlite_options_and_parallel_query_off(tmp_path):
     url = "postgres://postgres@127.0.0.1:5432/qiyezhijia"
     db = load_settings({"DATABASE_URL": url, "QYZJ_VAR_DIR": str(tmp_path)}, ["DATABASES"])["DATABASES"]["default"]
     assert db["ENGINE"] == "django.db.backends.postgresql"
-    assert db.get("OPTIONS", {}) == {}
+    assert db["OPTIONS"] == {"options": "-c max_parallel_workers_per_gather=0"}  # core.db
+
+
+def test_parallel_workers_come_from_the_environment_and_options_in_the_url_come_after(tmp_path):
+    url = "postgres://postgres@127.0.0.1:5432/qiyezhijia?options=-c%20statement_timeout%3D5000"
+    env = {"DATABASE_URL": url, "QYZJ_VAR_DIR": str(tmp_path), "DB_PARALLEL_WORKERS": "1"}
+    db = load_settings(env, ["DATABASES"])["DATABASES"]["default"]
+    assert db["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=1 -c statement_timeout=5000"
 
 
 # --- SMTP --------------------------------------------------------------------------------------------------------------

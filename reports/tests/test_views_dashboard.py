@@ -192,7 +192,9 @@ def test_dashboard_and_api_query_counts_do_not_grow_with_tickets(client, march, 
         for _ in range(3):
             handling_ticket(office_clerk, lead_handler, title="更多工单")
     assert (queries(page), queries(api)) == before
-    assert before[0] <= 26 and before[1] <= 12
+    # On PostgreSQL each allows parallel reads once (core.db): a savepoint, the setting, the setting back, its release.
+    parallel = 4 if connection.vendor == "postgresql" else 0
+    assert before[0] <= 26 + parallel and before[1] <= 12 + parallel
 
 
 def test_ranking_rates_drill_into_their_department(client, march, office_clerk):
