@@ -23,14 +23,3 @@ def test_a_save_over_a_state_changed_meanwhile_is_refused(office_clerk):
     with pytest.raises(ConcurrentTransition), transaction.atomic():
         loaded.save()
     assert Ticket.objects.get(pk=ticket.pk).state == Ticket.State.DISPUTED
-
-
-def test_the_queue_indexes_cover_exactly_the_open_states():
-    """The partial indexes the queues read (ticket_lead_state_due, ticket_region_state_due) spell out the open states:
-    a state added to Ticket.OPEN_STATES must be added to them, or its queue reads the whole table."""
-    from tickets.models.ticket import QUEUE_STATES
-
-    (lookup, states), = QUEUE_STATES.children
-    assert lookup == "state__in" and sorted(states) == sorted(str(state) for state in Ticket.OPEN_STATES)
-    conditions = {index.name: index.condition for index in Ticket._meta.indexes}
-    assert conditions["ticket_lead_state_due"] == conditions["ticket_region_state_due"] == QUEUE_STATES
